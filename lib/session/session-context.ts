@@ -1,0 +1,43 @@
+import { Logger } from '@nestjs/common';
+import { SessionCodec } from '../crypto/session-codec.js';
+import type {
+  CookieSessionOptions,
+  SessionRequestOptions,
+} from '../options/cookie-session-options.interface.js';
+
+/**
+ * What every request of one application shares: the validated options, the codec built from
+ * them, and the one-time warnings already given.
+ */
+export class SessionContext {
+  readonly codec: SessionCodec;
+  /** The per-request defaults: what `request.sessionOptions` starts as (no secrets in it). */
+  readonly requestDefaults: Readonly<SessionRequestOptions>;
+  private warnedInsecure = false;
+
+  /** @throws CookieSessionOptionsError when the options are invalid. */
+  constructor(
+    options: CookieSessionOptions,
+    readonly logger: Pick<Logger, 'warn' | 'error'> = new Logger('CookieSession'),
+  ) {
+    this.codec = new SessionCodec(options);
+    const { keys, absoluteTimeout, maxChunks, ...cookie } = this.codec.options;
+    this.requestDefaults = Object.freeze(cookie);
+  }
+
+  get options() {
+    return this.codec.options;
+  }
+
+  /** Says once why browsers will drop a Secure cookie sent over plain HTTP, and what to set. */
+  warnInsecureOnce(host: string | undefined): void {
+    if (this.warnedInsecure) return;
+    this.warnedInsecure = true;
+    this.logger.warn(
+      `The session cookie "${this.options.name}" is marked Secure but this request reached the app over plain HTTP ` +
+        `(Host: ${host ?? 'unknown'}), so browsers will not store it and sessions will not stick. ` +
+        `Serve the app over HTTPS; behind a TLS-terminating proxy set secureProxy: true (it trusts X-Forwarded-Proto); ` +
+        `or set secure: 'auto' to mark the cookie Secure only on HTTPS requests. (http://localhost is exempt.)`,
+    );
+  }
+}
