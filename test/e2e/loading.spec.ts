@@ -1,0 +1,223 @@
+import { jest } from '@jest/globals';
+import {
+  ArgumentsHost,
+  CallHandler,
+  CanActivate,
+  Catch,
+  Controller,
+  ExceptionFilter,
+  ExecutionContext,
+  Get,
+  Injectable,
+  MiddlewareConsumer,
+  Module,
+  NestInterceptor,
+  NestModule,
+  PipeTransform,
+  Req,
+  UseFilters,
+  UseGuards,
+  UseInterceptors,
+  UsePipes,
+  Query,
+  type INestApplication,
+} from '@nestjs/common';
+import request from 'supertest';
+import { Session, SessionCodec, SessionService } from '../../lib/index.js';
+import { cookieHeader, setCookies } from './support/cookies.js';
+import { PLATFORMS, SECRET, createApp } from './support/create-app.js';
+import { SessionController } from './support/session.controller.js';
+
+/** Every place that saw the session records the objects it got, on the raw request. */
+function record(req: any, where: string, ...objects: unknown[]): void {
+  const raw = req.raw ?? req;
+  (raw.seen ??= []).push(...objects.map((object) => ({ where, object })));
+}
+
+@Injectable()
+class RecordingGuard implements CanActivate {
+  constructor(private readonly sessions: SessionService) {}
+  canActivate(context: ExecutionContext) {
+    const req = context.switchToHttp().getRequest();
+    record(req, 'guard', this.sessions.get(), req.session);
+    return true;
+  }
+}
+
+@Injectable()
+class RecordingInterceptor implements NestInterceptor {
+  constructor(private readonly sessions: SessionService) {}
+  intercept(context: ExecutionContext, next: CallHandler) {
+    const req = context.switchToHttp().getRequest();
+    record(req, 'interceptor', this.sessions.get(), req.session);
+    return next.handle();
+  }
+}
+
+@Injectable()
+class RecordingPipe implements PipeTransform {
+  constructor(private readonly sessions: SessionService) {}
+  transform(value: unknown) {
+    this.sessions.get().fromPipe = true;
+    return value;
+  }
+}
+
+@Catch()
+class RecordingFilter implements ExceptionFilter {
+  constructor(private readonly sessions: SessionService) {}
+  catch(_error: unknown, host: ArgumentsHost) {
+    const http = host.switchToHttp();
+    const req = http.getRequest();
+    const res = http.getResponse();
+    const same = this.sessions.get() === req.session;
+    this.sessions.get().fromFilter = true;
+    const body = JSON.stringify({ same, fromGuard: req.session.fromGuard === true });
+    if (typeof res.status === 'function' && typeof res.send === 'function' && !res.raw) {
+      res.status(418).type('application/json').send(body);
+    } else {
+      res.code(418).type('application/json').send(body);
+    }
+  }
+}
+
+@Injectable()
+class GuardWriter implements CanActivate {
+  constructor(private readonly sessions: SessionService) {}
+  canActivate() {
+    this.sessions.get().fromGuard = true;
+    return true;
+  }
+}
+
+@Controller('enhanced')
+@UseGuards(RecordingGuard)
+@UseInterceptors(RecordingInterceptor)
+class EnhancedController {
+  constructor(private readonly sessions: SessionService) {}
+
+  @Get()
+  @UsePipes(RecordingPipe)
+  read(@Session() session: Session, @Req() req: any, @Query('x') _x?: string) {
+    record(req, 'controller', session, this.sessions.get(), req.session);
+    const seen: { where: string; object: unknown }[] = (req.raw ?? req).seen;
+    return {
+      places: [...new Set(seen.map((s) => s.where))],
+      allSame: seen.every((s) => s.object === session),
+      fromPipe: session.fromPipe,
+      fromMiddleware: session.fromMiddleware,
+      fromNestMiddleware: session.fromNestMiddleware,
+    };
+  }
+
+  @Get('throws')
+  @UseGuards(GuardWriter)
+  @UseFilters(RecordingFilter)
+  throws(): never {
+    throw new Error('boom');
+  }
+}
+
+@Module({ controllers: [EnhancedController], providers: [RecordingGuard, RecordingInterceptor, RecordingPipe, GuardWriter] })
+class EnhancedModule implements NestModule {
+  configure(consumer: MiddlewareConsumer) {
+    consumer
+      .apply((req: any, _res: unknown, next: () => void) => {
+        req.session.fromNestMiddleware = true;
+        next();
+      })
+      .forRoutes('enhanced');
+  }
+}
+
+describe.each(PLATFORMS)('SPEC 4.1 loading, on %s', (platform) => {
+  let app: INestApplication;
+  beforeAll(async () => {
+    app = await createApp(platform, {
+      imports: [EnhancedModule],
+      controllers: [SessionController],
+      configure: (a) =>
+        // Mounted with app.use before the module even initialises: req.session still works.
+        a.use((req: any, _res: unknown, next: () => void) => {
+          if (String(req.url).startsWith('/enhanced')) req.session.fromMiddleware = true;
+          next();
+        }),
+    });
+  });
+  afterAll(() => app.close());
+
+  it('gives guards, interceptors, pipes, controllers and middleware one and the same session object', async () => {
+    const res = await request(app.getHttpServer()).get('/enhanced?x=1').expect(200);
+    expect(res.body).toEqual({
+      places: ['guard', 'interceptor', 'controller'],
+      allSame: true,
+      fromPipe: true,
+      fromMiddleware: true,
+      fromNestMiddleware: true,
+    });
+  });
+
+  it('gives exception filters the same session, and saves what they and the guard wrote', async () => {
+    const res = await request(app.getHttpServer()).get('/enhanced/throws').expect(418);
+    expect(res.body).toEqual({ same: true, fromGuard: true });
+    const read = await request(app.getHttpServer()).get('/read').set('Cookie', cookieHeader(res)).expect(200);
+    expect(read.body.data).toMatchObject({ fromGuard: true, fromFilter: true, fromMiddleware: true });
+  });
+
+  it('opens nothing for a request that never touches the session when autoRenew is off', async () => {
+    const lazy = await createApp(platform, { controllers: [SessionController], session: { autoRenew: false } });
+    const spy = jest.spyOn(SessionCodec.prototype, 'openSeal');
+    try {
+      const set = await request(lazy.getHttpServer()).post('/set').send({ a: 1 }).expect(201);
+      spy.mockClear();
+      const res = await request(lazy.getHttpServer()).get('/untouched').set('Cookie', cookieHeader(set)).expect(200);
+      expect(spy).not.toHaveBeenCalled();
+      expect(setCookies(res)).toEqual([]);
+      await request(lazy.getHttpServer()).get('/read').set('Cookie', cookieHeader(set)).expect(200);
+      expect(spy).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
+      await lazy.close();
+    }
+  });
+
+  it('opens the cookie of an untouched request only to renew it when autoRenew is on', async () => {
+    const set = await request(app.getHttpServer()).post('/set').send({ a: 1 }).expect(201);
+    const spy = jest.spyOn(SessionCodec.prototype, 'openSeal');
+    try {
+      const untouched = await request(app.getHttpServer()).get('/untouched').expect(200);
+      expect(spy).not.toHaveBeenCalled();
+      expect(setCookies(untouched)).toEqual([]);
+      const renewed = await request(app.getHttpServer()).get('/untouched').set('Cookie', cookieHeader(set)).expect(200);
+      expect(spy).toHaveBeenCalledTimes(1);
+      expect(setCookies(renewed).map((c) => c.name)).toEqual(['session']);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  const other = new SessionCodec({ secret: 'another-secret-of-at-least-32-characters!!' });
+  const foreignName = new SessionCodec({ secret: SECRET, name: 'other' });
+  const valid = new SessionCodec({ secret: SECRET }).seal({ user: 'alice' });
+  const badCookies: [string, string][] = [
+    ['malformed', 'session=%%%not-base64'],
+    ['empty', 'session='],
+    ['tampered', `session=${valid.slice(0, 40)}${valid[40] === 'A' ? 'B' : 'A'}${valid.slice(41)}`],
+    ['truncated', `session=${valid.slice(0, -5)}`],
+    ['expired', `session=${new SessionCodec({ secret: SECRET, maxAge: 1 }).seal({ user: 'alice' }, Date.now() - 10_000)}`],
+    ['wrongly named (sealed for another cookie name)', `session=${foreignName.seal({ user: 'alice' })}`],
+    ['sealed under an unknown key', `session=${other.seal({ user: 'alice' })}`],
+    ['garbage bytes', `session=${'A'.repeat(3000)}`],
+    ['quoted', `session="${valid}"`],
+  ];
+  it.each(badCookies)('gives a new empty session for a %s cookie, never an error', async (_kind, cookie) => {
+    const res = await request(app.getHttpServer()).get('/read').set('Cookie', cookie).expect(200);
+    expect(res.body).toEqual({ data: {}, keys: [], isNew: true, populated: false, isChanged: false });
+    expect(setCookies(res)).toEqual([]);
+  });
+
+  it('opens a valid cookie', async () => {
+    const res = await request(app.getHttpServer()).get('/read').set('Cookie', `session=${valid}`).expect(200);
+    expect(res.body).toMatchObject({ data: { user: 'alice' }, isNew: false, populated: true });
+  });
+});
