@@ -118,7 +118,10 @@ class EnhancedController {
   }
 }
 
-@Module({ controllers: [EnhancedController], providers: [RecordingGuard, RecordingInterceptor, RecordingPipe, GuardWriter] })
+@Module({
+  controllers: [EnhancedController],
+  providers: [RecordingGuard, RecordingInterceptor, RecordingPipe, GuardWriter],
+})
 class EnhancedModule implements NestModule {
   configure(consumer: MiddlewareConsumer) {
     consumer
@@ -160,17 +163,30 @@ describe.each(PLATFORMS)('SPEC 4.1 loading, on %s', (platform) => {
   it('gives exception filters the same session, and saves what they and the guard wrote', async () => {
     const res = await request(app.getHttpServer()).get('/enhanced/throws').expect(418);
     expect(res.body).toEqual({ same: true, fromGuard: true });
-    const read = await request(app.getHttpServer()).get('/read').set('Cookie', cookieHeader(res)).expect(200);
-    expect(read.body.data).toMatchObject({ fromGuard: true, fromFilter: true, fromMiddleware: true });
+    const read = await request(app.getHttpServer())
+      .get('/read')
+      .set('Cookie', cookieHeader(res))
+      .expect(200);
+    expect(read.body.data).toMatchObject({
+      fromGuard: true,
+      fromFilter: true,
+      fromMiddleware: true,
+    });
   });
 
   it('opens nothing for a request that never touches the session when autoRenew is off', async () => {
-    const lazy = await createApp(platform, { controllers: [SessionController], session: { autoRenew: false } });
+    const lazy = await createApp(platform, {
+      controllers: [SessionController],
+      session: { autoRenew: false },
+    });
     const spy = jest.spyOn(SessionCodec.prototype, 'openSeal');
     try {
       const set = await request(lazy.getHttpServer()).post('/set').send({ a: 1 }).expect(201);
       spy.mockClear();
-      const res = await request(lazy.getHttpServer()).get('/untouched').set('Cookie', cookieHeader(set)).expect(200);
+      const res = await request(lazy.getHttpServer())
+        .get('/untouched')
+        .set('Cookie', cookieHeader(set))
+        .expect(200);
       expect(spy).not.toHaveBeenCalled();
       expect(setCookies(res)).toEqual([]);
       await request(lazy.getHttpServer()).get('/read').set('Cookie', cookieHeader(set)).expect(200);
@@ -188,7 +204,10 @@ describe.each(PLATFORMS)('SPEC 4.1 loading, on %s', (platform) => {
       const untouched = await request(app.getHttpServer()).get('/untouched').expect(200);
       expect(spy).not.toHaveBeenCalled();
       expect(setCookies(untouched)).toEqual([]);
-      const renewed = await request(app.getHttpServer()).get('/untouched').set('Cookie', cookieHeader(set)).expect(200);
+      const renewed = await request(app.getHttpServer())
+        .get('/untouched')
+        .set('Cookie', cookieHeader(set))
+        .expect(200);
       expect(spy).toHaveBeenCalledTimes(1);
       expect(setCookies(renewed).map((c) => c.name)).toEqual(['session']);
     } finally {
@@ -204,20 +223,38 @@ describe.each(PLATFORMS)('SPEC 4.1 loading, on %s', (platform) => {
     ['empty', 'session='],
     ['tampered', `session=${valid.slice(0, 40)}${valid[40] === 'A' ? 'B' : 'A'}${valid.slice(41)}`],
     ['truncated', `session=${valid.slice(0, -5)}`],
-    ['expired', `session=${new SessionCodec({ secret: SECRET, maxAge: 1 }).seal({ user: 'alice' }, Date.now() - 10_000)}`],
-    ['wrongly named (sealed for another cookie name)', `session=${foreignName.seal({ user: 'alice' })}`],
+    [
+      'expired',
+      `session=${new SessionCodec({ secret: SECRET, maxAge: 1 }).seal({ user: 'alice' }, Date.now() - 10_000)}`,
+    ],
+    [
+      'wrongly named (sealed for another cookie name)',
+      `session=${foreignName.seal({ user: 'alice' })}`,
+    ],
     ['sealed under an unknown key', `session=${other.seal({ user: 'alice' })}`],
     ['garbage bytes', `session=${'A'.repeat(3000)}`],
     ['quoted', `session="${valid}"`],
   ];
-  it.each(badCookies)('gives a new empty session for a %s cookie, never an error', async (_kind, cookie) => {
-    const res = await request(app.getHttpServer()).get('/read').set('Cookie', cookie).expect(200);
-    expect(res.body).toEqual({ data: {}, keys: [], isNew: true, populated: false, isChanged: false });
-    expect(setCookies(res)).toEqual([]);
-  });
+  it.each(badCookies)(
+    'gives a new empty session for a %s cookie, never an error',
+    async (_kind, cookie) => {
+      const res = await request(app.getHttpServer()).get('/read').set('Cookie', cookie).expect(200);
+      expect(res.body).toEqual({
+        data: {},
+        keys: [],
+        isNew: true,
+        populated: false,
+        isChanged: false,
+      });
+      expect(setCookies(res)).toEqual([]);
+    },
+  );
 
   it('opens a valid cookie', async () => {
-    const res = await request(app.getHttpServer()).get('/read').set('Cookie', `session=${valid}`).expect(200);
+    const res = await request(app.getHttpServer())
+      .get('/read')
+      .set('Cookie', `session=${valid}`)
+      .expect(200);
     expect(res.body).toMatchObject({ data: { user: 'alice' }, isNew: false, populated: true });
   });
 });

@@ -112,7 +112,10 @@ describe.each(PLATFORMS)('SPEC 4.3 saving, on %s', (platform) => {
   });
 
   it('writes a new empty session with saveUninitialized', async () => {
-    const guest = await createApp(platform, { controllers: [SessionController], session: { saveUninitialized: true } });
+    const guest = await createApp(platform, {
+      controllers: [SessionController],
+      session: { saveUninitialized: true },
+    });
     try {
       const res = await request(guest.getHttpServer()).get('/read').expect(200);
       const [cookie] = setCookies(res);
@@ -129,8 +132,16 @@ describe.each(PLATFORMS)('SPEC 4.3 saving, on %s', (platform) => {
     const [cookie] = cookies;
     expect(cookie.name).toBe('session');
     expect(codec.open(cookie.value)).toEqual({ a: 1 });
-    expect(cookie.attributes).toMatchObject({ path: '/', httponly: true, secure: true, samesite: 'Lax', 'max-age': '86400' });
-    expect(Math.abs(new Date(String(cookie.attributes.expires)).getTime() - (Date.now() + 86_400_000))).toBeLessThan(2000);
+    expect(cookie.attributes).toMatchObject({
+      path: '/',
+      httponly: true,
+      secure: true,
+      samesite: 'Lax',
+      'max-age': '86400',
+    });
+    expect(
+      Math.abs(new Date(String(cookie.attributes.expires)).getTime() - (Date.now() + 86_400_000)),
+    ).toBeLessThan(2000);
   });
 
   it('renews an unchanged valid cookie when autoRenew is on, with a later expiry', async () => {
@@ -145,10 +156,16 @@ describe.each(PLATFORMS)('SPEC 4.3 saving, on %s', (platform) => {
   });
 
   it('leaves an unchanged valid cookie alone when autoRenew is off', async () => {
-    const quiet = await createApp(platform, { controllers: [SessionController], session: { autoRenew: false } });
+    const quiet = await createApp(platform, {
+      controllers: [SessionController],
+      session: { autoRenew: false },
+    });
     try {
       const first = await request(quiet.getHttpServer()).post('/set').send({ a: 1 }).expect(201);
-      const read = await request(quiet.getHttpServer()).get('/read').set('Cookie', cookieHeader(first)).expect(200);
+      const read = await request(quiet.getHttpServer())
+        .get('/read')
+        .set('Cookie', cookieHeader(first))
+        .expect(200);
       expect(read.body.data).toEqual({ a: 1 });
       expect(setCookies(read)).toEqual([]);
     } finally {
@@ -159,7 +176,9 @@ describe.each(PLATFORMS)('SPEC 4.3 saving, on %s', (platform) => {
   it('expires the cookie when the session is destroyed, and sends nothing to destroy when none came in', async () => {
     const first = await http().post('/set').send({ a: 1 }).expect(201);
     const destroyed = await http().post('/destroy').set('Cookie', cookieHeader(first)).expect(201);
-    expect(setCookies(destroyed)).toEqual([expect.objectContaining({ name: 'session', value: '' })]);
+    expect(setCookies(destroyed)).toEqual([
+      expect.objectContaining({ name: 'session', value: '' }),
+    ]);
     expect(setCookies(destroyed)[0].attributes['max-age']).toBe('0');
     expect(setCookies(await http().post('/destroy').expect(201))).toEqual([]);
   });
@@ -211,10 +230,18 @@ describe.each(PLATFORMS)('SPEC 4.3 saving, on %s', (platform) => {
   });
 
   it('keeps an earlier Set-Cookie of the same name with overwrite: false', async () => {
-    const keep = await createApp(platform, { controllers: [PathsController], providers: [RejectingGuard, BodyGuard], session: { overwrite: false } });
+    const keep = await createApp(platform, {
+      controllers: [PathsController],
+      providers: [RejectingGuard, BodyGuard],
+      session: { overwrite: false },
+    });
     try {
       const res = await request(keep.getHttpServer()).get('/paths/foreign-cookie').expect(200);
-      expect(setCookies(res).map((c) => c.name).sort()).toEqual(['session', 'session', 'theme']);
+      expect(
+        setCookies(res)
+          .map((c) => c.name)
+          .sort(),
+      ).toEqual(['session', 'session', 'theme']);
     } finally {
       await keep.close();
     }
@@ -223,11 +250,23 @@ describe.each(PLATFORMS)('SPEC 4.3 saving, on %s', (platform) => {
   it('re-seals a cookie made under an old key with keys[0] when it writes it', async () => {
     const oldKey = 'the-old-key-that-is-at-least-32-chars-long';
     const newKey = 'the-new-key-that-is-at-least-32-chars-long';
-    const oldApp = await createApp(platform, { controllers: [SessionController], session: { secret: undefined, keys: [oldKey] } });
-    const rotated = await createApp(platform, { controllers: [SessionController], session: { secret: undefined, keys: [newKey, oldKey] } });
+    const oldApp = await createApp(platform, {
+      controllers: [SessionController],
+      session: { secret: undefined, keys: [oldKey] },
+    });
+    const rotated = await createApp(platform, {
+      controllers: [SessionController],
+      session: { secret: undefined, keys: [newKey, oldKey] },
+    });
     try {
-      const first = await request(oldApp.getHttpServer()).post('/set').send({ user: 'alice' }).expect(201);
-      const read = await request(rotated.getHttpServer()).get('/read').set('Cookie', cookieHeader(first)).expect(200);
+      const first = await request(oldApp.getHttpServer())
+        .post('/set')
+        .send({ user: 'alice' })
+        .expect(201);
+      const read = await request(rotated.getHttpServer())
+        .get('/read')
+        .set('Cookie', cookieHeader(first))
+        .expect(200);
       expect(read.body.data).toEqual({ user: 'alice' });
       const resealed = setCookies(read)[0].value;
       expect(new SessionCodec({ secret: newKey }).open(resealed)).toEqual({ user: 'alice' });
@@ -240,11 +279,17 @@ describe.each(PLATFORMS)('SPEC 4.3 saving, on %s', (platform) => {
 
   it('never lets concurrent requests see each other’s session', async () => {
     const clients = Array.from({ length: 40 }, (_, i) => `client-${i}`);
-    const seeded = await Promise.all(clients.map((id) => http().post('/set').send({ id }).expect(201)));
+    const seeded = await Promise.all(
+      clients.map((id) => http().post('/set').send({ id }).expect(201)),
+    );
     const results = await Promise.all(
       seeded.flatMap((res, i) =>
         Array.from({ length: 3 }, () =>
-          http().post('/set').set('Cookie', cookieHeader(res)).send({ touched: clients[i] }).expect(201),
+          http()
+            .post('/set')
+            .set('Cookie', cookieHeader(res))
+            .send({ touched: clients[i] })
+            .expect(201),
         ),
       ),
     );

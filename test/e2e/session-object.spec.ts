@@ -17,19 +17,39 @@ describe.each(PLATFORMS)('SPEC 4.2 the session object, on %s', (platform) => {
 
   it('is a plain object of JSON data whose extra members are not enumerable and never stored', async () => {
     const fresh = await http().post('/set').send({ userId: 42 }).expect(201);
-    expect(fresh.body).toEqual({ data: { userId: 42 }, keys: ['userId'], isNew: true, populated: true, isChanged: true });
+    expect(fresh.body).toEqual({
+      data: { userId: 42 },
+      keys: ['userId'],
+      isNew: true,
+      populated: true,
+      isChanged: true,
+    });
     const stored = codec.open(setCookies(fresh)[0].value);
     expect(stored).toEqual({ userId: 42 });
 
     const again = await http().get('/read').set('Cookie', cookieHeader(fresh)).expect(200);
-    expect(again.body).toEqual({ data: { userId: 42 }, keys: ['userId'], isNew: false, populated: true, isChanged: false });
+    expect(again.body).toEqual({
+      data: { userId: 42 },
+      keys: ['userId'],
+      isNew: false,
+      populated: true,
+      isChanged: false,
+    });
   });
 
   it('reports isChanged only when the data differs from what came in', async () => {
     const fresh = await http().post('/set').send({ a: 1 }).expect(201);
-    const same = await http().post('/set').set('Cookie', cookieHeader(fresh)).send({ a: 1 }).expect(201);
+    const same = await http()
+      .post('/set')
+      .set('Cookie', cookieHeader(fresh))
+      .send({ a: 1 })
+      .expect(201);
     expect(same.body.isChanged).toBe(false);
-    const changed = await http().post('/set').set('Cookie', cookieHeader(fresh)).send({ a: 2 }).expect(201);
+    const changed = await http()
+      .post('/set')
+      .set('Cookie', cookieHeader(fresh))
+      .send({ a: 2 })
+      .expect(201);
     expect(changed.body.isChanged).toBe(true);
   });
 
@@ -45,8 +65,17 @@ describe.each(PLATFORMS)('SPEC 4.2 the session object, on %s', (platform) => {
 
   it('replaces the data when request.session is set to an object', async () => {
     const fresh = await http().post('/set').send({ a: 1, b: 2 }).expect(201);
-    const replaced = await http().post('/replace').set('Cookie', cookieHeader(fresh)).send({ c: 3 }).expect(201);
-    expect(replaced.body).toMatchObject({ data: { c: 3 }, keys: ['c'], isNew: false, isChanged: true });
+    const replaced = await http()
+      .post('/replace')
+      .set('Cookie', cookieHeader(fresh))
+      .send({ c: 3 })
+      .expect(201);
+    expect(replaced.body).toMatchObject({
+      data: { c: 3 },
+      keys: ['c'],
+      isNew: false,
+      isChanged: true,
+    });
     expect(codec.open(setCookies(replaced)[0].value)).toEqual({ c: 3 });
   });
 
@@ -80,7 +109,11 @@ describe.each(PLATFORMS)('SPEC 4.2 the session object, on %s', (platform) => {
     const fresh = await http().post('/set').send({ a: 1 }).expect(201);
     const created = codec.openSeal(setCookies(fresh)[0].value)!.createdAt;
     await new Promise((r) => setTimeout(r, 5));
-    const regenerated = await http().post('/regenerate').set('Cookie', cookieHeader(fresh)).send({ b: 2 }).expect(201);
+    const regenerated = await http()
+      .post('/regenerate')
+      .set('Cookie', cookieHeader(fresh))
+      .send({ b: 2 })
+      .expect(201);
     expect(regenerated.body).toMatchObject({ data: { b: 2 }, isNew: true });
     const opened = codec.openSeal(setCookies(regenerated)[0].value)!;
     expect(opened.data).toEqual({ b: 2 });
@@ -88,53 +121,73 @@ describe.each(PLATFORMS)('SPEC 4.2 the session object, on %s', (platform) => {
   });
 });
 
-describe.each(PLATFORMS)('Passport-style regenerate(cb) and save(cb) on request.session, on %s', (platform) => {
-  it('calls back, swaps request.session for the new session and writes it', async () => {
-    const app = await createApp(platform, {
-      controllers: [SessionController],
-      configure: (a) =>
-        a.use((req: any, res: any, next: () => void) => {
-          if (req.url !== '/passport-login') return next();
-          // What passport's SessionManager.logIn does (Passport 0.6+).
-          const previous = req.session;
-          req.session.regenerate((err?: unknown) => {
-            if (err) return next();
-            req.session.passport = { user: 'alice' };
-            req.session.save(() => {
-              res.setHeader('content-type', 'application/json');
-              res.end(JSON.stringify({ swapped: previous !== req.session, previousKept: 'old' in req.session }));
+describe.each(PLATFORMS)(
+  'Passport-style regenerate(cb) and save(cb) on request.session, on %s',
+  (platform) => {
+    it('calls back, swaps request.session for the new session and writes it', async () => {
+      const app = await createApp(platform, {
+        controllers: [SessionController],
+        configure: (a) =>
+          a.use((req: any, res: any, next: () => void) => {
+            if (req.url !== '/passport-login') return next();
+            // What passport's SessionManager.logIn does (Passport 0.6+).
+            const previous = req.session;
+            req.session.regenerate((err?: unknown) => {
+              if (err) return next();
+              req.session.passport = { user: 'alice' };
+              req.session.save(() => {
+                res.setHeader('content-type', 'application/json');
+                res.end(
+                  JSON.stringify({
+                    swapped: previous !== req.session,
+                    previousKept: 'old' in req.session,
+                  }),
+                );
+              });
             });
-          });
-        }),
+          }),
+      });
+      try {
+        const fresh = await request(app.getHttpServer())
+          .post('/set')
+          .send({ old: true })
+          .expect(201);
+        const login = await request(app.getHttpServer())
+          .get('/passport-login')
+          .set('Cookie', cookieHeader(fresh))
+          .expect(200);
+        expect(login.body).toEqual({ swapped: true, previousKept: false });
+        expect(codec.open(setCookies(login)[0].value)).toEqual({ passport: { user: 'alice' } });
+      } finally {
+        await app.close();
+      }
     });
-    try {
-      const fresh = await request(app.getHttpServer()).post('/set').send({ old: true }).expect(201);
-      const login = await request(app.getHttpServer()).get('/passport-login').set('Cookie', cookieHeader(fresh)).expect(200);
-      expect(login.body).toEqual({ swapped: true, previousKept: false });
-      expect(codec.open(setCookies(login)[0].value)).toEqual({ passport: { user: 'alice' } });
-    } finally {
-      await app.close();
-    }
-  });
 
-  it('save(cb) writes an unchanged session even with autoRenew off', async () => {
-    const app = await createApp(platform, {
-      session: { autoRenew: false },
-      controllers: [SessionController],
-      configure: (a) =>
-        a.use((req: any, res: any, next: () => void) => {
-          if (req.url !== '/save') return next();
-          req.session.save(() => res.end('saved'));
-        }),
+    it('save(cb) writes an unchanged session even with autoRenew off', async () => {
+      const app = await createApp(platform, {
+        session: { autoRenew: false },
+        controllers: [SessionController],
+        configure: (a) =>
+          a.use((req: any, res: any, next: () => void) => {
+            if (req.url !== '/save') return next();
+            req.session.save(() => res.end('saved'));
+          }),
+      });
+      try {
+        const fresh = await request(app.getHttpServer()).post('/set').send({ a: 1 }).expect(201);
+        const unchanged = await request(app.getHttpServer())
+          .get('/read')
+          .set('Cookie', cookieHeader(fresh))
+          .expect(200);
+        expect(setCookies(unchanged)).toEqual([]);
+        const saved = await request(app.getHttpServer())
+          .get('/save')
+          .set('Cookie', cookieHeader(fresh))
+          .expect(200);
+        expect(setCookies(saved).map((c) => c.name)).toEqual(['session']);
+      } finally {
+        await app.close();
+      }
     });
-    try {
-      const fresh = await request(app.getHttpServer()).post('/set').send({ a: 1 }).expect(201);
-      const unchanged = await request(app.getHttpServer()).get('/read').set('Cookie', cookieHeader(fresh)).expect(200);
-      expect(setCookies(unchanged)).toEqual([]);
-      const saved = await request(app.getHttpServer()).get('/save').set('Cookie', cookieHeader(fresh)).expect(200);
-      expect(setCookies(saved).map((c) => c.name)).toEqual(['session']);
-    } finally {
-      await app.close();
-    }
-  });
-});
+  },
+);

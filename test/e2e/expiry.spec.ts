@@ -1,0 +1,200 @@
+import { Controller, Get, Logger, type INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { Session, SessionCodec } from '../../lib/index.js';
+import { TestClock } from './support/clock.js';
+import { cookieHeader, setCookies } from './support/cookies.js';
+import {
+  PLATFORMS,
+  SECRET,
+  createApp,
+  type AppSetup,
+  type Platform,
+} from './support/create-app.js';
+import { SessionController } from './support/session.controller.js';
+
+const HOUR = 3_600_000;
+const codec = new SessionCodec({ secret: SECRET });
+
+describe.each(PLATFORMS)('SPEC 4.4 expiry, on %s', (platform) => {
+  const clock = new TestClock();
+  const apps: INestApplication[] = [];
+  const open = async (setup: AppSetup) => {
+    const app = await createApp(platform, { controllers: [SessionController], ...setup });
+    apps.push(app);
+    return () => request(app.getHttpServer());
+  };
+  beforeEach(() => clock.install());
+  afterEach(async () => {
+    clock.uninstall();
+    await Promise.all(apps.splice(0).map((app) => app.close()));
+  });
+
+  it('rejects an expired seal on the server even if the client keeps sending it', async () => {
+    const http = await open({ session: { maxAge: HOUR } });
+    const first = await http().post('/set').send({ user: 'alice' }).expect(201);
+    const jar = cookieHeader(first);
+    clock.advance(HOUR - 1000);
+    expect((await http().get('/read').set('Cookie', jar).expect(200)).body.data).toEqual({
+      user: 'alice',
+    });
+    clock.advance(2000);
+    const late = await http().get('/read').set('Cookie', jar).expect(200);
+    expect(late.body).toMatchObject({ data: {}, isNew: true });
+  });
+
+  it('slides the expiry with autoRenew: a renewed cookie outlives the first one', async () => {
+    const http = await open({ session: { maxAge: HOUR } });
+    let jar = cookieHeader(await http().post('/set').send({ user: 'alice' }).expect(201));
+    for (let i = 0; i < 3; i++) {
+      clock.advance(HOUR - 60_000);
+      const res = await http().get('/read').set('Cookie', jar).expect(200);
+      expect(res.body.data).toEqual({ user: 'alice' });
+      jar = cookieHeader(res, jar);
+    }
+  });
+
+  it('caps a session at absoluteTimeout from its creation however often it is renewed', async () => {
+    const http = await open({ session: { maxAge: HOUR, absoluteTimeout: 2 * HOUR } });
+    const first = await http().post('/set').send({ user: 'alice' }).expect(201);
+    let jar = cookieHeader(first);
+    const created = codec.openSeal(setCookies(first)[0].value)!.createdAt;
+    clock.advance(50 * 60_000);
+    let res = await http().get('/read').set('Cookie', jar).expect(200);
+    jar = cookieHeader(res, jar);
+    clock.advance(50 * 60_000);
+    res = await http().get('/read').set('Cookie', jar).expect(200);
+    expect(res.body.data).toEqual({ user: 'alice' });
+    // The renewed cookie does not outlive the cap.
+    const lastExpiry = new Date(String(setCookies(res)[0].attributes.expires)).getTime();
+    expect(lastExpiry).toBeLessThanOrEqual(created + 2 * HOUR);
+    jar = cookieHeader(res, jar);
+    clock.advance(21 * 60_000);
+    res = await http().get('/read').set('Cookie', jar).expect(200);
+    expect(res.body).toMatchObject({ data: {}, isNew: true });
+  });
+
+  it('reads absoluteTimeout from the configuration in force: shortening it ends sessions already issued', async () => {
+    const before = await open({ session: { maxAge: 10 * HOUR } });
+    const jar = cookieHeader(await before().post('/set').send({ user: 'alice' }).expect(201));
+    clock.advance(2 * HOUR);
+    const after = await open({ session: { maxAge: 10 * HOUR, absoluteTimeout: HOUR } });
+    expect((await after().get('/read').set('Cookie', jar).expect(200)).body.isNew).toBe(true);
+    expect((await before().get('/read').set('Cookie', jar).expect(200)).body.isNew).toBe(false);
+  });
+
+  it('gives the cookie Expires and Max-Age matching the seal, and none with sessionCookie', async () => {
+    const http = await open({ session: { maxAge: HOUR } });
+    const res = await http().post('/set').send({ a: 1 }).expect(201);
+    const [cookie] = setCookies(res);
+    const seal = codec.openSeal(cookie.value)!;
+    expect(cookie.attributes['max-age']).toBe('3600');
+    expect(new Date(String(cookie.attributes.expires)).getTime()).toBe(
+      Math.floor(seal.expiresAt / 1000) * 1000,
+    );
+
+    const browserSession = await open({ session: { maxAge: HOUR, sessionCookie: true } });
+    const first = await browserSession().post('/set').send({ a: 1 }).expect(201);
+    const [plain] = setCookies(first);
+    expect(plain.attributes.expires).toBeUndefined();
+    expect(plain.attributes['max-age']).toBeUndefined();
+    // The server still enforces maxAge on a browser-session cookie.
+    clock.advance(HOUR + 1);
+    expect(
+      (await browserSession().get('/read').set('Cookie', cookieHeader(first)).expect(200)).body
+        .isNew,
+    ).toBe(true);
+  });
+
+  it('accepts timeout as an alias of maxAge', async () => {
+    const http = await open({ session: { timeout: HOUR } });
+    const res = await http().post('/set').send({ a: 1 }).expect(201);
+    expect(setCookies(res)[0].attributes['max-age']).toBe('3600');
+  });
+
+  it('uses a fixed expires date for the cookie and the seal', async () => {
+    const expires = new Date(Date.now() + 2 * HOUR);
+    const http = await open({ session: { expires } });
+    const res = await http().post('/set').send({ a: 1 }).expect(201);
+    const [cookie] = setCookies(res);
+    expect(new Date(String(cookie.attributes.expires)).getTime()).toBe(
+      Math.floor(expires.getTime() / 1000) * 1000,
+    );
+    clock.advance(2 * HOUR + 1);
+    expect(
+      (await http().get('/read').set('Cookie', cookieHeader(res)).expect(200)).body.isNew,
+    ).toBe(true);
+  });
+});
+
+@Controller()
+class WriteController {
+  @Get('write')
+  write(@Session() session: Session) {
+    session.n = 1;
+    return 'ok';
+  }
+}
+
+describe.each(PLATFORMS)('the Secure warning, on %s', (platform: Platform) => {
+  async function warningsFor(setup: AppSetup, requests: { host: string; proto?: string }[]) {
+    const warnings: string[] = [];
+    const original = Logger.prototype.warn;
+    Logger.prototype.warn = function (message: unknown) {
+      warnings.push(String(message));
+    };
+    const app = await createApp(platform, { controllers: [WriteController], ...setup });
+    try {
+      const cookies = [];
+      for (const { host, proto } of requests) {
+        const req = request(app.getHttpServer()).get('/write').set('Host', host);
+        if (proto) req.set('X-Forwarded-Proto', proto);
+        cookies.push(setCookies(await req.expect(200))[0]);
+      }
+      return { warnings, cookies };
+    } finally {
+      Logger.prototype.warn = original;
+      await app.close();
+    }
+  }
+
+  it('still sends a Secure cookie over plain HTTP to another host, and warns once why browsers drop it', async () => {
+    const { warnings, cookies } = await warningsFor({}, [
+      { host: 'example.com' },
+      { host: 'example.com' },
+    ]);
+    expect(cookies.every((c) => c.attributes.secure === true)).toBe(true);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/plain HTTP/);
+    expect(warnings[0]).toMatch(/secureProxy/);
+    expect(warnings[0]).not.toContain(cookies[0].value);
+  });
+
+  it('does not warn for localhost, nor behind a trusted proxy that says HTTPS', async () => {
+    const local = await warningsFor({}, [
+      { host: 'localhost:3000' },
+      { host: '127.0.0.1:3000' },
+      { host: '[::1]:3000' },
+    ]);
+    expect(local.warnings).toEqual([]);
+    const proxied = await warningsFor({ session: { secureProxy: true } }, [
+      { host: 'example.com', proto: 'https' },
+    ]);
+    expect(proxied.warnings).toEqual([]);
+  });
+
+  it("with secure: 'auto' marks the cookie Secure only on HTTPS (per X-Forwarded-Proto with secureProxy)", async () => {
+    const { warnings, cookies } = await warningsFor(
+      { session: { secure: 'auto', secureProxy: true } },
+      [{ host: 'example.com' }, { host: 'example.com', proto: 'https' }],
+    );
+    expect(cookies.map((c) => c.attributes.secure === true)).toEqual([false, true]);
+    expect(warnings).toEqual([]);
+  });
+
+  it('ignores X-Forwarded-Proto without secureProxy', async () => {
+    const { cookies } = await warningsFor({ session: { secure: 'auto' } }, [
+      { host: 'example.com', proto: 'https' },
+    ]);
+    expect(cookies[0].attributes.secure).toBeUndefined();
+  });
+});

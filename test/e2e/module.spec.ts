@@ -1,0 +1,182 @@
+import { Controller, Get, Injectable, Module, type INestApplication } from '@nestjs/common';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
+import {
+  CookieSessionModule,
+  CookieSessionOptionsError,
+  SessionService,
+  type CookieSessionOptions,
+  type CookieSessionOptionsFactory,
+} from '../../lib/index.js';
+import { cookieHeader, setCookies } from './support/cookies.js';
+import { PLATFORMS, SECRET, createApp, type Platform } from './support/create-app.js';
+import { SessionController } from './support/session.controller.js';
+
+@Injectable()
+class OptionsFactory implements CookieSessionOptionsFactory {
+  createCookieSessionOptions(): CookieSessionOptions {
+    return { secret: SECRET, name: 'from_class' };
+  }
+}
+
+@Injectable()
+class Config {
+  readonly secret = SECRET;
+  readonly name = 'from_config';
+}
+@Module({ providers: [Config, OptionsFactory], exports: [Config, OptionsFactory] })
+class ConfigModule {}
+
+/** A feature module that uses SessionService without importing anything: the module is global. */
+@Controller('feature')
+class FeatureController {
+  constructor(private readonly sessions: SessionService) {}
+  @Get()
+  touch() {
+    this.sessions.get().feature = true;
+    return { ok: true };
+  }
+}
+@Module({ controllers: [FeatureController] })
+class FeatureModule {}
+
+async function boot(platform: Platform, imports: unknown[]): Promise<INestApplication> {
+  const moduleRef = await Test.createTestingModule({
+    imports: imports as never[],
+    controllers: [SessionController],
+  }).compile();
+  const app = moduleRef.createNestApplication(
+    platform === 'express' ? new ExpressAdapter() : new FastifyAdapter(),
+    { logger: false },
+  );
+  await app.init();
+  if (platform === 'fastify')
+    await (app.getHttpAdapter().getInstance() as { ready(): Promise<unknown> }).ready();
+  return app;
+}
+
+describe.each(PLATFORMS)('CookieSessionModule, on %s', (platform) => {
+  it.each([
+    [
+      'useFactory with inject',
+      {
+        imports: [ConfigModule],
+        inject: [Config],
+        useFactory: (c: Config) => ({ secret: c.secret, name: c.name }),
+      },
+      'from_config',
+    ],
+    [
+      'an async useFactory',
+      { useFactory: async () => ({ secret: SECRET, name: 'from_async' }) },
+      'from_async',
+    ],
+    ['useClass', { useClass: OptionsFactory }, 'from_class'],
+    ['useExisting', { imports: [ConfigModule], useExisting: OptionsFactory }, 'from_class'],
+  ])('forRootAsync with %s', async (_kind, asyncOptions, name) => {
+    const app = await boot(platform, [CookieSessionModule.forRootAsync(asyncOptions as never)]);
+    try {
+      const res = await request(app.getHttpServer()).post('/set').send({ a: 1 }).expect(201);
+      expect(setCookies(res)[0].name).toBe(name);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('is global: feature modules inject SessionService without importing it', async () => {
+    const app = await boot(platform, [
+      CookieSessionModule.forRoot({ secret: SECRET }),
+      FeatureModule,
+    ]);
+    try {
+      const res = await request(app.getHttpServer()).get('/feature').expect(200);
+      const read = await request(app.getHttpServer())
+        .get('/read')
+        .set('Cookie', cookieHeader(res))
+        .expect(200);
+      expect(read.body.data).toEqual({ feature: true });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it.each([
+    [{ secret: 'short' }, 'secret', /randomBytes/],
+    [{ secret: undefined }, 'secret', /randomBytes/],
+    [{ secret: SECRET, keys: [SECRET] }, 'secret', /both/],
+    [{ secret: SECRET, name: 'bad;name' }, 'name', /token/],
+    [{ secret: SECRET, maxAge: -1 }, 'maxAge', /milliseconds/],
+    [{ secret: SECRET, maxAge: 1000, timeout: 1000 }, 'timeout', /alias/],
+    [{ secret: SECRET, sameSite: 'none', secure: false }, 'sameSite', /secure/],
+    [{ secret: SECRET, path: '/a; Domain=evil.com' }, 'path', /;/],
+    [{ secret: SECRET, domain: 'evil.com\r\nSet-Cookie: x=y' }, 'domain', /host name/],
+    [{ secret: SECRET, maxChunks: 0 }, 'maxChunks', /1 to 20/],
+    [{ secret: SECRET, signed: true }, 'signed', /authenticated/],
+  ])('fails the boot for %j naming the option', async (options, option, hint) => {
+    const error = await createApp(platform, {
+      session: options as Partial<CookieSessionOptions>,
+      controllers: [SessionController],
+    }).then(
+      (app) => app.close().then(() => undefined),
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(CookieSessionOptionsError);
+    expect((error as CookieSessionOptionsError).option).toBe(option);
+    expect((error as Error).message).toContain(`"${option}"`);
+    expect((error as Error).message).toMatch(hint);
+  });
+
+  it('fails the boot from forRootAsync too, before any request', async () => {
+    await expect(
+      boot(platform, [
+        CookieSessionModule.forRootAsync({ useFactory: () => ({ secret: 'too-short' }) }),
+      ]),
+    ).rejects.toThrow(CookieSessionOptionsError);
+  });
+});
+
+describe('SessionService outside HTTP', () => {
+  it('throws a clear error when used outside a request, and reads Cookie headers for non-HTTP entry points', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [CookieSessionModule.forRoot({ secret: SECRET })],
+    }).compile();
+    const sessions = moduleRef.get(SessionService);
+    expect(() => sessions.get()).toThrow(/outside an HTTP request/);
+    const header = sessions.toCookieHeader({ user: 'alice' });
+    expect(header).toMatch(/^session=[A-Za-z0-9_-]+$/);
+    expect(sessions.fromCookieHeader(`theme=dark; ${header}`)).toEqual({ user: 'alice' });
+    expect(sessions.fromCookieHeader('session=forged')).toBeUndefined();
+    expect(sessions.fromCookieHeader(undefined)).toBeUndefined();
+    await moduleRef.close();
+  });
+});
+
+describe.each(PLATFORMS)('SessionService.toCookieHeader in e2e tests, on %s', (platform) => {
+  it('logs a test client in without a login flow', async () => {
+    const app = await createApp(platform, { controllers: [SessionController] });
+    try {
+      const header = app.get(SessionService).toCookieHeader({ userId: 7 });
+      const res = await request(app.getHttpServer()).get('/read').set('Cookie', header).expect(200);
+      expect(res.body).toMatchObject({ data: { userId: 7 }, isNew: false });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('chunks the header like the response would', async () => {
+    const app = await createApp(platform, {
+      controllers: [SessionController],
+      session: { maxChunks: 2 },
+    });
+    try {
+      const header = app.get(SessionService).toCookieHeader({ blob: 'y'.repeat(4000) });
+      expect(header.split('; ').map((p) => p.split('=')[0])).toEqual(['session', 'session.1']);
+      const res = await request(app.getHttpServer()).get('/read').set('Cookie', header).expect(200);
+      expect(res.body.data.blob).toHaveLength(4000);
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -1,0 +1,106 @@
+import { Body, Controller, Post, Req, type INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { Session, SessionCodec, SessionService } from '../../lib/index.js';
+import { cookieHeader, setCookies } from './support/cookies.js';
+import { PLATFORMS, SECRET, createApp } from './support/create-app.js';
+
+const DAY = 86_400_000;
+const codec = new SessionCodec({ secret: SECRET });
+
+@Controller()
+class RememberController {
+  constructor(private readonly sessions: SessionService) {}
+
+  @Post('login')
+  login(@Session() session: Session, @Body() body: { remember?: boolean }, @Req() req: any) {
+    session.user = 'alice';
+    if (body.remember) {
+      // "remember me" for this user only: the cookie-session recipe, through either handle.
+      this.sessions.options.maxAge = 30 * DAY;
+      session.maxAge = 30 * DAY;
+    }
+    return { same: this.sessions.options === req.sessionOptions };
+  }
+
+  @Post('attributes')
+  attributes(@Session() session: Session, @Req() req: any) {
+    session.x = 1;
+    Object.assign(req.sessionOptions, {
+      path: '/app',
+      sameSite: 'strict',
+      httpOnly: false,
+      domain: 'example.com',
+    });
+    return { ok: true };
+  }
+
+  @Post('module-options-untouched')
+  untouched(@Req() req: any) {
+    return {
+      maxAge: req.sessionOptions.maxAge,
+      hasSecret: 'keys' in req.sessionOptions || 'secret' in req.sessionOptions,
+    };
+  }
+}
+
+describe.each(PLATFORMS)('SPEC 4.5 per-request options, on %s', (platform) => {
+  let app: INestApplication;
+  beforeAll(async () => {
+    app = await createApp(platform, {
+      controllers: [RememberController],
+      configure: (a) =>
+        // Per-user sticky max age, as in cookie-session's README.
+        a.use((req: any, _res: unknown, next: () => void) => {
+          if (typeof req.session.maxAge === 'number')
+            req.sessionOptions.maxAge = req.session.maxAge;
+          next();
+        }),
+    });
+  });
+  afterAll(() => app.close());
+  const http = () => request(app.getHttpServer());
+
+  it('changes this response’s cookie and the seal’s expiry (remember me), and only for this user', async () => {
+    const remembered = await http().post('/login').send({ remember: true }).expect(201);
+    expect(remembered.body.same).toBe(true);
+    const [long] = setCookies(remembered);
+    expect(long.attributes['max-age']).toBe(String((30 * DAY) / 1000));
+    const seal = codec.openSeal(long.value)!;
+    expect(seal.expiresAt - seal.issuedAt).toBe(30 * DAY);
+
+    const plain = await http().post('/login').send({}).expect(201);
+    expect(setCookies(plain)[0].attributes['max-age']).toBe(String(DAY / 1000));
+  });
+
+  it('stays sticky on later requests through the recipe', async () => {
+    const remembered = await http().post('/login').send({ remember: true }).expect(201);
+    const later = await http()
+      .post('/module-options-untouched')
+      .set('Cookie', cookieHeader(remembered))
+      .expect(201);
+    expect(later.body).toEqual({ maxAge: 30 * DAY, hasSecret: false });
+    expect(setCookies(later)[0].attributes['max-age']).toBe(String((30 * DAY) / 1000));
+  });
+
+  it('changes the cookie attributes of this response only', async () => {
+    const changed = await http().post('/attributes').expect(201);
+    expect(setCookies(changed)[0].attributes).toMatchObject({
+      path: '/app',
+      samesite: 'Strict',
+      domain: 'example.com',
+    });
+    expect(setCookies(changed)[0].attributes.httponly).toBeUndefined();
+    const next = await http().post('/login').send({}).expect(201);
+    expect(setCookies(next)[0].attributes).toMatchObject({
+      path: '/',
+      samesite: 'Lax',
+      httponly: true,
+    });
+  });
+
+  it('starts every request from the module’s options', async () => {
+    await http().post('/login').send({ remember: true }).expect(201);
+    const fresh = await http().post('/module-options-untouched').expect(201);
+    expect(fresh.body.maxAge).toBe(DAY);
+  });
+});
