@@ -144,6 +144,33 @@ describe.each(PLATFORMS)('SPEC 4.3 saving, on %s', (platform) => {
     ).toBeLessThan(2000);
   });
 
+  it('passes domain, partitioned, priority and sameSite none through to the cookie', async () => {
+    const custom = await createApp(platform, {
+      controllers: [SessionController],
+      session: {
+        domain: 'example.com',
+        partitioned: true,
+        priority: 'high',
+        sameSite: 'none',
+        httpOnly: false,
+      },
+    });
+    try {
+      const res = await request(custom.getHttpServer()).post('/set').send({ a: 1 }).expect(201);
+      const [cookie] = setCookies(res);
+      expect(cookie.attributes).toMatchObject({
+        domain: 'example.com',
+        partitioned: true,
+        priority: 'High',
+        samesite: 'None',
+        secure: true,
+      });
+      expect(cookie.attributes.httponly).toBeUndefined();
+    } finally {
+      await custom.close();
+    }
+  });
+
   it('renews an unchanged valid cookie when autoRenew is on, with a later expiry', async () => {
     const first = await http().post('/set').send({ a: 1 }).expect(201);
     const before = codec.openSeal(setCookies(first)[0].value)!;
