@@ -66,7 +66,10 @@ export class SessionCodec {
 
   /** @throws TypeError naming the option when the options are invalid. */
   constructor(options: CookieSessionOptions | ResolvedOptions) {
-    this.options = RESOLVED in options ? (options as ResolvedOptions) : resolveOptions(options);
+    this.options =
+      options !== null && typeof options === 'object' && RESOLVED in options
+        ? (options as ResolvedOptions)
+        : resolveOptions(options);
     this.ring = new KeyRing(this.options.keys);
     const name = Buffer.from(this.options.name, 'utf8');
     this.aads = this.ring.keys.map((key) => Buffer.concat([headerOf(key), name]));
@@ -91,8 +94,14 @@ export class SessionCodec {
     return this.openSeal(value)?.data as T | undefined;
   }
 
-  /** Seals JSON text (an object's) with explicit times. */
+  /**
+   * Seals JSON text (an object's) with explicit times.
+   * @throws RangeError when a time is not a whole number of milliseconds from 0 to 2^48 - 1.
+   */
   sealJson(json: string, times: SealTimes): string {
+    checkTime(times.createdAt, 'createdAt');
+    checkTime(times.issuedAt, 'issuedAt');
+    checkTime(times.expiresAt, 'expiresAt');
     const key = this.ring.current;
     const plain = Buffer.allocUnsafe(TIMES_LENGTH + Buffer.byteLength(json));
     plain.writeUIntBE(times.createdAt, 0, TIME_LENGTH);
@@ -181,6 +190,18 @@ export class SessionCodec {
   }
 }
 
+/** Latest instant a seal can carry: 6 bytes of milliseconds (the year 10889). */
+const MAX_TIME = 2 ** (8 * TIME_LENGTH) - 1;
+
+function checkTime(value: number, field: string): void {
+  // Buffer#writeUIntBE would silently store NaN as 0 (the epoch) and truncate fractions.
+  if (!Number.isInteger(value) || value < 0 || value > MAX_TIME) {
+    throw new RangeError(
+      `SessionCodec: ${field} must be a whole number of milliseconds from 0 to ${MAX_TIME} (got ${value})`,
+    );
+  }
+}
+
 function headerOf(key: DerivedKey): Buffer {
   const header = Buffer.allocUnsafe(HEADER_LENGTH);
   header[0] = SEAL_VERSION;
@@ -188,10 +209,22 @@ function headerOf(key: DerivedKey): Buffer {
   return header;
 }
 
-/** JSON text of a session; only plain objects are sessions. */
+/**
+ * JSON text of a session; only objects whose JSON is an object are sessions.
+ * @throws TypeError for anything else (arrays, primitives, a `Date`, a `toJSON` that does not
+ * give an object) and when JSON.stringify fails (BigInt, cycles).
+ */
 export function toJson(data: unknown): string {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new TypeError('A session must be a plain object of JSON data');
   }
-  return JSON.stringify(data);
+  const json: unknown = JSON.stringify(data);
+  // A Date or an object with toJSON() can stringify to a string, array or nothing: such a seal
+  // would never open again.
+  if (typeof json !== 'string' || json[0] !== '{') {
+    throw new TypeError(
+      'A session must be a plain object of JSON data (its JSON must be an object)',
+    );
+  }
+  return json;
 }

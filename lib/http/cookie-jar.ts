@@ -56,11 +56,13 @@ export function readSessionCookie(
  */
 export function splitIntoChunks(name: string, value: string, maxChunks: number): string[] {
   const chunks: string[] = [];
-  let capacity = 0;
-  for (let i = 0; i < maxChunks; i++) capacity += COOKIE_LIMIT - chunkName(name, i).length - 1;
-  if (value.length > capacity) {
-    throw new SessionTooLargeError(name, name.length + 1 + value.length, capacity, maxChunks);
-  }
+  // Both numbers count bytes of `name=value` over `maxChunks` cookies, so that `size > limit`
+  // exactly when the value does not fit (with one cookie: the `name=value` length vs 4096).
+  let names = 0;
+  for (let i = 0; i < maxChunks; i++) names += chunkName(name, i).length + 1;
+  const limit = maxChunks * COOKIE_LIMIT;
+  const size = names + value.length;
+  if (size > limit) throw new SessionTooLargeError(name, size, limit, maxChunks);
   for (let offset = 0, i = 0; offset < value.length || i === 0; i++) {
     const room = COOKIE_LIMIT - chunkName(name, i).length - 1;
     chunks.push(value.slice(offset, offset + room));

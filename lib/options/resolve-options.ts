@@ -17,13 +17,21 @@ export interface ResolvedOptions extends SessionRequestOptions {
 
 export const DEFAULT_MAX_AGE = 86_400_000;
 export const MIN_SECRET_LENGTH = 32;
+/**
+ * Longest `maxAge`/`timeout`/`absoluteTimeout` (100 years). Seals store instants as 48-bit
+ * milliseconds (until the year 10889): a longer lifetime could not be sealed at all.
+ */
+export const MAX_DURATION = 100 * 365.25 * 86_400_000;
+/** Latest instant a seal can carry (2^48 - 1 ms since the epoch). */
+const MAX_SEALED_TIME = 2 ** 48 - 1;
 const GENERATE =
   "Generate one with: node -e \"console.log(require('crypto').randomBytes(32).toString('base64url'))\"";
 
 // RFC 6265 cookie-name token (RFC 7230 tchar).
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-// A path may hold any printable ASCII but ';' (which would start another attribute).
-const COOKIE_PATH = /^\/[\x20-\x3a\x3c-\x7e]*$/;
+// A path may hold printable ASCII but ';' (which would start another attribute) and '<' (which
+// the `cookie` serialiser refuses: accepting it here would only fail later, on every response).
+const COOKIE_PATH = /^\/[\x20-\x3a\x3d-\x7e]*$/;
 // A host name: labels of letters, digits and hyphens, optionally a leading dot.
 const COOKIE_DOMAIN =
   /^\.?[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
@@ -51,14 +59,30 @@ const KNOWN = new Set<string>([
   'maxChunks',
 ]);
 
-/** Hints for options of the two older libraries that have no place here. */
+/** Hints for options of the older session libraries that have no place here. */
 const RETIRED: Record<string, string> = {
   signed: 'every seal is authenticated (AES-256-GCM); remove it',
   session_key: 'it is called "name" now',
   session_cookie: 'it is called "sessionCookie" now',
   httponly: 'it is spelled "httpOnly"',
   maxage: 'it is spelled "maxAge"',
+  cookieName: 'it is called "name" now',
+  duration: 'it is called "maxAge" now (milliseconds)',
+  rolling: 'use "autoRenew" (on by default)',
+  cookie: 'cookie attributes (maxAge, path, domain, secure, …) are top-level options here',
+  store: 'the session lives in the cookie itself: there is no store; remove it',
+  resave: 'not needed: a session is written when it changed or is renewed; remove it',
 };
+
+/** The hint for an unknown option: a known spelling in another case, or a retired option. */
+function hintFor(key: string): string {
+  if (Object.prototype.hasOwnProperty.call(RETIRED, key)) return `: ${RETIRED[key]}`;
+  const lower = key.toLowerCase();
+  for (const known of KNOWN) {
+    if (known.toLowerCase() === lower) return `: did you mean "${known}"?`;
+  }
+  return '';
+}
 
 /** Thrown at start-up for an option that cannot work; the message says how to fix it. */
 export class CookieSessionOptionsError extends TypeError {
@@ -126,10 +150,17 @@ function boolean(options: Record<string, unknown>, option: string, fallback: boo
 
 function duration(value: unknown, option: string): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+    const browserSession =
+      value === null && option !== 'absoluteTimeout'
+        ? '; for a cookie that ends with the browser session set sessionCookie: true'
+        : '';
     fail(
       option,
-      `must be a whole number of milliseconds greater than 0 (got ${describe(value)}), e.g. 86400000 for a day`,
+      `must be a whole number of milliseconds greater than 0 (got ${describe(value)}), e.g. 86400000 for a day${browserSession}`,
     );
+  }
+  if (value > MAX_DURATION) {
+    fail(option, `must be at most ${MAX_DURATION} milliseconds (100 years) (got ${value})`);
   }
   return value;
 }
@@ -138,10 +169,17 @@ function describe(value: unknown): string {
   if (typeof value === 'string')
     return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (value instanceof Date) return `Date(${value.toString()})`;
+  if (typeof value === 'function') return 'a function';
+  if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? (value === null ? 'null' : 'an object') : String(value);
 }
 
-function checkName(name: string): string {
+/** Cookie-name prefixes are matched case-insensitively by browsers (RFC 6265bis §4.1.3). */
+function hasPrefix(name: string, prefix: string): boolean {
+  return name.slice(0, prefix.length).toLowerCase() === prefix.toLowerCase();
+}
+
+function checkName(name: unknown): string {
   if (typeof name !== 'string' || !COOKIE_NAME.test(name)) {
     fail(
       'name',
@@ -157,24 +195,24 @@ function checkName(name: string): string {
  * @throws CookieSessionOptionsError naming the option and how to fix it.
  */
 export function resolveOptions(input: CookieSessionOptions): ResolvedOptions {
-  if (input === null || typeof input !== 'object') {
-    fail('options', 'must be an object such as { secret: process.env.SESSION_SECRET }');
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    fail(
+      'options',
+      `must be an object such as { secret: process.env.SESSION_SECRET } (got ${describe(input)})`,
+    );
   }
   const options = input as Record<string, unknown>;
   for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key))
-      fail(
-        key,
-        `is not an option of nest-cookie-session${RETIRED[key] ? `: ${RETIRED[key]}` : ''}`,
-      );
+    if (!KNOWN.has(key)) fail(key, `is not an option of nest-cookie-session${hintFor(key)}`);
   }
+  // Only `undefined` means "not set": `null` or any other value is checked, and fails unless valid.
   const keys = checkKeys(input);
-  const name = checkName(input.name ?? 'session');
+  const name = input.name === undefined ? 'session' : checkName(input.name);
 
   if (input.maxAge !== undefined && input.timeout !== undefined) {
     fail('timeout', 'is an alias of "maxAge": set one of them, not both');
   }
-  const lifetime = input.maxAge ?? input.timeout;
+  const lifetime = input.maxAge !== undefined ? input.maxAge : input.timeout;
   const maxAge =
     lifetime === undefined
       ? DEFAULT_MAX_AGE
@@ -187,6 +225,19 @@ export function resolveOptions(input: CookieSessionOptions): ResolvedOptions {
     if (!(input.expires instanceof Date) || Number.isNaN(input.expires.getTime())) {
       fail('expires', `must be a valid Date (got ${describe(input.expires)})`);
     }
+    const time = input.expires.getTime();
+    if (time <= Date.now()) {
+      fail(
+        'expires',
+        `is in the past (${input.expires.toISOString()}): every session would expire at once. Use a future date, or maxAge`,
+      );
+    }
+    if (time > MAX_SEALED_TIME) {
+      fail(
+        'expires',
+        `must be before ${new Date(MAX_SEALED_TIME).toISOString()} (the latest a seal can hold)`,
+      );
+    }
     if (lifetime !== undefined)
       fail(
         'expires',
@@ -194,7 +245,7 @@ export function resolveOptions(input: CookieSessionOptions): ResolvedOptions {
       );
   }
 
-  const path = input.path ?? '/';
+  const path = input.path === undefined ? '/' : input.path;
   if (typeof path !== 'string' || !COOKIE_PATH.test(path)) {
     fail(
       'path',
@@ -206,11 +257,11 @@ export function resolveOptions(input: CookieSessionOptions): ResolvedOptions {
     fail('domain', `must be a host name such as "example.com" (got ${describe(domain)})`);
   }
 
-  const secure = input.secure ?? true;
+  const secure = input.secure === undefined ? true : input.secure;
   if (secure !== true && secure !== false && secure !== 'auto') {
     fail('secure', `must be true, false or 'auto' (got ${describe(secure)})`);
   }
-  const sameSite = input.sameSite ?? 'lax';
+  const sameSite = input.sameSite === undefined ? 'lax' : input.sameSite;
   if (sameSite !== 'lax' && sameSite !== 'strict' && sameSite !== 'none' && sameSite !== false) {
     fail('sameSite', `must be 'lax', 'strict', 'none' or false (got ${describe(sameSite)})`);
   }
@@ -232,19 +283,18 @@ export function resolveOptions(input: CookieSessionOptions): ResolvedOptions {
   ) {
     fail('priority', `must be 'low', 'medium' or 'high' (got ${describe(priority)})`);
   }
-  if (name.startsWith('__Secure-') && secure !== true)
+  if (hasPrefix(name, '__Secure-') && secure !== true)
     fail('name', 'starts with "__Secure-", which requires secure: true');
-  if (name.startsWith('__Host-') && (secure !== true || path !== '/' || domain !== undefined)) {
+  if (hasPrefix(name, '__Host-') && (secure !== true || path !== '/' || domain !== undefined)) {
     fail('name', 'starts with "__Host-", which requires secure: true, path "/" and no domain');
   }
 
-  const maxChunks = input.maxChunks ?? 1;
+  const maxChunks = input.maxChunks === undefined ? 1 : input.maxChunks;
   if (!Number.isInteger(maxChunks) || maxChunks < 1 || maxChunks > 20) {
     fail('maxChunks', `must be a whole number from 1 to 20 (got ${describe(maxChunks)})`);
   }
 
-  return {
-    [RESOLVED]: true,
+  const resolved = {
     keys,
     name,
     maxAge,
@@ -263,5 +313,9 @@ export function resolveOptions(input: CookieSessionOptions): ResolvedOptions {
     overwrite: boolean(options, 'overwrite', true),
     saveUninitialized: boolean(options, 'saveUninitialized', false),
     maxChunks,
-  };
+  } as Omit<ResolvedOptions, typeof RESOLVED>;
+  // Not enumerable: a spread copy (`{ ...codec.options, name: 'x' }`) is not taken for checked
+  // options, so it is validated again rather than trusted.
+  Object.defineProperty(resolved, RESOLVED, { value: true, enumerable: false });
+  return resolved as ResolvedOptions;
 }
