@@ -94,7 +94,7 @@ export class SessionState implements SessionOwner {
       this.destroy();
       return;
     }
-    if (typeof value !== 'object' || value === undefined || Array.isArray(value)) {
+    if (typeof value !== 'object' || Array.isArray(value)) {
       throw new TypeError(
         'request.session can only be set to a plain object (new data) or null (destroy)',
       );
@@ -116,6 +116,11 @@ export class SessionState implements SessionOwner {
       ...value,
       name: this.context.options.name,
     };
+  }
+
+  /** The options in force, without copying them when nobody asked for this request's copy. */
+  private get settings(): Readonly<SessionRequestOptions> {
+    return this.requestOptions ?? this.context.requestDefaults;
   }
 
   get isNew(): boolean {
@@ -175,7 +180,7 @@ export class SessionState implements SessionOwner {
     try {
       const lines = this.linesToWrite();
       if (lines.length === 0) return;
-      const replace = this.options.overwrite ? this.cookieNames(lines.length) : undefined;
+      const replace = this.settings.overwrite ? this.cookieNames(lines.length) : undefined;
       appendSetCookies(this.res, lines, replace);
     } catch (error) {
       // Headers are on their way: no 500 is possible any more. Say why, keep the old cookie.
@@ -190,7 +195,7 @@ export class SessionState implements SessionOwner {
   private linesToWrite(): readonly string[] {
     if (this.session === undefined) {
       // Untouched: only a renewal of a cookie that came in can be due.
-      if (!this.options.autoRenew || !carriesCookie(this.req, this.context)) return [];
+      if (!this.settings.autoRenew || !carriesCookie(this.req, this.context)) return [];
       this.load();
     }
     const json = toJson(this.session);
@@ -203,7 +208,7 @@ export class SessionState implements SessionOwner {
   /** The Set-Cookie lines for a session whose data is `json`, following SPEC 4.3. */
   private linesFor(json: string): readonly string[] {
     try {
-      const options = this.options;
+      const options = this.settings;
       const populated = json !== '{}';
       const incoming = this.discarded ? undefined : this.incoming;
       if (incoming) {
@@ -223,7 +228,7 @@ export class SessionState implements SessionOwner {
   }
 
   private writeLines(json: string, createdAt: number | undefined): string[] {
-    const { options, context } = this;
+    const { settings: options, context } = this;
     const now = Date.now();
     const created = createdAt ?? now;
     let expiresAt = options.expires?.getTime() ?? now + options.maxAge;
@@ -253,7 +258,7 @@ export class SessionState implements SessionOwner {
   }
 
   private attributes(): SerializeOptions {
-    const options = this.options;
+    const options = this.settings;
     return {
       path: options.path,
       domain: options.domain,
@@ -266,7 +271,7 @@ export class SessionState implements SessionOwner {
   }
 
   private secure(): boolean {
-    const { secure, secureProxy } = this.options;
+    const { secure, secureProxy } = this.settings;
     if (secure === false) return false;
     const https = isHttps(this.req, secureProxy);
     if (secure === 'auto') return https;
