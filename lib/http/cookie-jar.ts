@@ -9,11 +9,13 @@ export const COOKIE_LIMIT = 4096;
 export interface IncomingSessionCookie {
   /** The seal, its chunks joined; `undefined` when the first cookie is absent. */
   readonly value: string | undefined;
+  /** The chunks read, in order (`name`, `name.1`, … up to the first gap). */
+  readonly parts: readonly string[];
   /** Every cookie of this session present in the request (`name`, `name.1`, …), to clear. */
   readonly names: readonly string[];
 }
 
-const NO_COOKIE: IncomingSessionCookie = { value: undefined, names: [] };
+const NO_COOKIE: IncomingSessionCookie = { value: undefined, parts: [], names: [] };
 // Seals are base64url: nothing to decode, and no decodeURIComponent on attacker input.
 const AS_IS = { decode: (value: string) => value, encode: (value: string) => value };
 
@@ -40,14 +42,15 @@ export function readSessionCookie(
     if (key === name || (key.startsWith(prefix) && /^[1-9]\d{0,2}$/.test(key.slice(prefix.length))))
       names.push(key);
   }
-  let value = cookies[name];
-  if (value === undefined) return { value, names };
+  const first = cookies[name];
+  if (first === undefined) return { value: undefined, parts: [], names };
+  const parts = [first];
   for (let i = 1; i < maxChunks; i++) {
     const part = cookies[chunkName(name, i)];
     if (part === undefined) break;
-    value += part;
+    parts.push(part);
   }
-  return { value, names };
+  return { value: parts.join(''), parts, names };
 }
 
 /**

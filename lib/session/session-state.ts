@@ -13,6 +13,7 @@ import {
 } from '../http/cookie-jar.js';
 import { isHttps, isLocalhost } from '../http/request-security.js';
 import type { SessionRequestOptions } from '../options/cookie-session-options.interface.js';
+import { MAX_DURATION } from '../options/resolve-options.js';
 import type { SessionObject as Session } from '../session-data.interface.js';
 import { SessionTooLargeError } from '../session-too-large.error.js';
 import type { SessionContext } from './session-context.js';
@@ -168,10 +169,26 @@ export class SessionState implements SessionOwner {
       this.context.options.name,
       this.context.options.maxChunks,
     );
-    this.incoming =
-      this.cookie.value === undefined ? undefined : this.context.codec.openSeal(this.cookie.value);
+    this.incoming = this.openCarried(this.cookie);
     // The opened data object itself becomes the session: no copy.
     return (this.session = adoptAsSession(this.incoming?.data ?? {}, this));
+  }
+
+  /**
+   * Opens the seal the request carried. If the joined chunks do not open, fewer are tried: a
+   * stale trailing chunk (its clearing response lost) must not log the user out. At most
+   * `maxChunks` attempts, each refused by the tag check alone.
+   */
+  private openCarried(cookie: IncomingSessionCookie): OpenedSeal | undefined {
+    const { codec } = this.context;
+    const { parts } = cookie;
+    for (let count = parts.length; count > 0; count--) {
+      const opened = codec.openSeal(
+        count === parts.length ? cookie.value : parts.slice(0, count).join(''),
+      );
+      if (opened) return opened;
+    }
+    return undefined;
   }
 
   /** Runs just before the headers are written; must never throw into the platform. */
@@ -229,6 +246,7 @@ export class SessionState implements SessionOwner {
 
   private writeLines(json: string, createdAt: number | undefined): string[] {
     const { settings: options, context } = this;
+    checkLifetime(options);
     const now = Date.now();
     const created = createdAt ?? now;
     let expiresAt = options.expires?.getTime() ?? now + options.maxAge;
@@ -284,6 +302,25 @@ export class SessionState implements SessionOwner {
     const names = new Set(this.cookie?.names ?? []);
     for (let i = 0; i < count; i++) names.add(chunkName(this.context.options.name, i));
     return names;
+  }
+}
+
+/**
+ * Per-request options are plain mutable objects: check the two that decide the seal's expiry
+ * before sealing, so a bad value is a clear error rather than a broken cookie.
+ */
+function checkLifetime(options: Readonly<SessionRequestOptions>): void {
+  const { maxAge, expires } = options;
+  if (expires !== undefined) {
+    if (!(expires instanceof Date) || Number.isNaN(expires.getTime())) {
+      throw new TypeError(
+        'request.sessionOptions.expires must be a valid Date (or undefined to use maxAge)',
+      );
+    }
+  } else if (!Number.isSafeInteger(maxAge) || maxAge <= 0 || maxAge > MAX_DURATION) {
+    throw new TypeError(
+      `request.sessionOptions.maxAge must be a whole number of milliseconds from 1 to ${MAX_DURATION} (got ${String(maxAge)})`,
+    );
   }
 }
 

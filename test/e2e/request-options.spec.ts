@@ -34,6 +34,13 @@ class RememberController {
     return { ok: true };
   }
 
+  @Post('bad-max-age')
+  badMaxAge(@Session() session: Session, @Req() req: any) {
+    session.x = 1;
+    req.sessionOptions.maxAge = 'thirty days';
+    return { ok: true };
+  }
+
   @Post('module-options-untouched')
   untouched(@Req() req: any) {
     return {
@@ -102,5 +109,10 @@ describe.each(PLATFORMS)('SPEC 4.5 per-request options, on %s', (platform) => {
     await http().post('/login').send({ remember: true }).expect(201);
     const fresh = await http().post('/module-options-untouched').expect(201);
     expect(fresh.body.maxAge).toBe(DAY);
+  });
+
+  it('refuses a per-request maxAge that is not a duration with a clear error, writing no cookie', async () => {
+    const res = await http().post('/bad-max-age').expect(500);
+    expect(setCookies(res)).toEqual([]);
   });
 });

@@ -157,4 +157,21 @@ describe.each(PLATFORMS)('SPEC 4.6 size, on %s', (platform) => {
       .expect(200);
     expect(read.body.data).toEqual({ user: 'alice' });
   });
+
+  it('still opens the session when a stale chunk follows it (its clearing response was lost)', async () => {
+    const http = await open({ session: { maxChunks: 3 } });
+    const codec = new SessionCodec({ secret: SECRET, maxChunks: 3 });
+    const value = codec.seal({ user: 'alice' });
+    const read = await http()
+      .get('/read')
+      .set('Cookie', `session=${value}; session.1=stale-chunk`)
+      .expect(200);
+    expect(read.body.data).toEqual({ user: 'alice' });
+    // The next write clears the stale chunk.
+    const cleared = setCookies(read);
+    expect(cleared.map((c) => [c.name, c.value === '' ? 'cleared' : 'set'])).toEqual([
+      ['session', 'set'],
+      ['session.1', 'cleared'],
+    ]);
+  });
 });

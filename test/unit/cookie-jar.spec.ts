@@ -43,13 +43,18 @@ describe('cookie-jar', () => {
   describe('readSessionCookie', () => {
     it('finds nothing without a header, or in a header without the cookie', () => {
       for (const header of [undefined, '', 'other=1', 'a=b; c=d']) {
-        expect(readSessionCookie(header, 'session', 3)).toEqual({ value: undefined, names: [] });
+        expect(readSessionCookie(header, 'session', 3)).toEqual({
+          value: undefined,
+          parts: [],
+          names: [],
+        });
       }
     });
 
     it('reads a single cookie among others', () => {
       expect(readSessionCookie('a=1; session=abc; b=2', 'session', 1)).toEqual({
         value: 'abc',
+        parts: ['abc'],
         names: ['session'],
       });
     });
@@ -58,6 +63,7 @@ describe('cookie-jar', () => {
       const header = 'session.2=ghi; x=1; session=abc; session.1=def';
       const read = readSessionCookie(header, 'session', 3);
       expect(read.value).toBe('abcdefghi');
+      expect(read.parts).toEqual(['abc', 'def', 'ghi']);
       expect([...read.names].sort()).toEqual(['session', 'session.1', 'session.2']);
     });
 
@@ -78,6 +84,7 @@ describe('cookie-jar', () => {
     it('has no value when the first cookie is missing, but still lists the chunks to clear', () => {
       expect(readSessionCookie('session.1=def; session.2=ghi', 'session', 3)).toEqual({
         value: undefined,
+        parts: [],
         names: ['session.1', 'session.2'],
       });
     });
@@ -112,17 +119,19 @@ describe('cookie-jar', () => {
     it('does not confuse a cookie whose name starts with the session name', () => {
       expect(readSessionCookie('session_old=abc; sess=x', 'sess', 1)).toEqual({
         value: 'x',
+        parts: ['x'],
         names: ['sess'],
       });
       expect(readSessionCookie('sessionid=abc', 'session', 1)).toEqual({
         value: undefined,
+        parts: [],
         names: [],
       });
     });
 
     it('treats a dot in the cookie name literally', () => {
       const read = readSessionCookie('a.b=1; a.b.1=2; aXb=3; aXb.1=4', 'a.b', 2);
-      expect(read).toEqual({ value: '12', names: ['a.b', 'a.b.1'] });
+      expect(read).toEqual({ value: '12', parts: ['1', '2'], names: ['a.b', 'a.b.1'] });
     });
 
     it('trims the blanks around names and values, as browsers send them', () => {
