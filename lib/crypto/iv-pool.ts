@@ -9,7 +9,7 @@ const IVS_PER_FILL = 1024;
  * per-call cost. Every slot is used once and the pool is refilled, never rewound.
  */
 export class IvPool {
-  private pool = Buffer.allocUnsafe(IV_LENGTH * IVS_PER_FILL);
+  private readonly pool = Buffer.alloc(IV_LENGTH * IVS_PER_FILL);
   private offset = this.pool.length;
 
   /** Writes the next IV into `target` at `targetOffset`. */
