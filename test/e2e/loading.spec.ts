@@ -23,7 +23,7 @@ import {
   type INestApplication,
 } from '@nestjs/common';
 import request from 'supertest';
-import { Session, SessionCodec, SessionService } from '../../lib/index.js';
+import { CookieSession, Session, SessionCodec, SessionService } from '../../lib/index.js';
 import { cookieHeader, setCookies } from './support/cookies.js';
 import { PLATFORMS, SECRET, createApp } from './support/create-app.js';
 import { SessionController } from './support/session.controller.js';
@@ -108,6 +108,15 @@ class EnhancedController {
       fromMiddleware: session.fromMiddleware,
       fromNestMiddleware: session.fromNestMiddleware,
     };
+  }
+
+  @Get('key')
+  key(
+    @Session('user') user: unknown,
+    @CookieSession() session: CookieSession,
+    @Session() same: Session,
+  ) {
+    return { user, aliasIsSame: session === same };
   }
 
   @Get('throws')
@@ -249,6 +258,14 @@ describe.each(PLATFORMS)('SPEC 4.1 loading, on %s', (platform) => {
       expect(setCookies(res)).toEqual([]);
     },
   );
+
+  it('gives one value with @Session(key), and the same object through the CookieSession alias', async () => {
+    const res = await request(app.getHttpServer())
+      .get('/enhanced/key')
+      .set('Cookie', `session=${valid}`)
+      .expect(200);
+    expect(res.body).toEqual({ user: 'alice', aliasIsSame: true });
+  });
 
   it('opens a valid cookie', async () => {
     const res = await request(app.getHttpServer())
