@@ -1,0 +1,93 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { lookup } from 'node:dns/promises';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+const MAIN = fileURLToPath(new URL('../../../sample/dist/main.js', import.meta.url));
+
+/** The sample app running in a child process, listening on 127.0.0.1 only. */
+export interface SampleServer {
+  /** Where the browser should go: `http://localhost:PORT` when localhost is 127.0.0.1. */
+  readonly baseUrl: string;
+  /** Everything the app printed so far (for failure messages). */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** A port free on 127.0.0.1 right now. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * Browsers keep Secure cookies from plain-HTTP `localhost`: use that name when it points at
+ * 127.0.0.1 (where the server listens), else the address itself.
+ */
+async function hostForBrowser(): Promise<string> {
+  try {
+    const addresses = await lookup('localhost', { all: true });
+    if (addresses.some((a) => a.address === '127.0.0.1')) return 'localhost';
+  } catch {
+    // no resolver entry for localhost: fall through
+  }
+  return '127.0.0.1';
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
+}
+
+/**
+ * Starts the built sample (`sample/dist/main.js`) with `node`, as `npm start` does, and waits
+ * until it answers.
+ */
+export async function startSample(env: Record<string, string> = {}): Promise<SampleServer> {
+  if (!existsSync(MAIN)) {
+    throw new Error(
+      `${MAIN} is missing: build first (npm run build && npx tsc -p sample/tsconfig.json)`,
+    );
+  }
+  const port = await freePort();
+  const child = spawn(process.execPath, [MAIN], {
+    env: { ...process.env, NO_COLOR: '1', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited(child);
+      clearTimeout(timer);
+    }
+  };
+
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`The sample exited early:\n${output}`);
+    try {
+      await fetch(`http://127.0.0.1:${port}/login`);
+      break;
+    } catch {
+      if (Date.now() > deadline) {
+        await stop();
+        throw new Error(`The sample did not answer within 20 s:\n${output}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  return { baseUrl: `http://${await hostForBrowser()}:${port}`, output: () => output, stop };
+}
