@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import { rawRequestOf } from './http/platform-hooks.js';
+import { rawRequestOfContext } from './http/request-of.js';
 import type { SessionData, SessionObject } from './session-data.interface.js';
 import { SessionState } from './session/session-state.js';
 
@@ -23,7 +23,7 @@ export type Session<T extends object = SessionData> = SessionObject<T>;
  */
 export const Session = createParamDecorator(
   (key: string | undefined, context: ExecutionContext) => {
-    const session = SessionState.of(rawRequestOf(context.switchToHttp().getRequest())).current;
+    const session = SessionState.of(rawRequestOfContext(context)).current;
     return key === undefined ? session : (session as Record<string, unknown>)[key];
   },
 );

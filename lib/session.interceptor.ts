@@ -5,7 +5,7 @@ import {
   type NestInterceptor,
 } from '@nestjs/common';
 import { tap, type Observable } from 'rxjs';
-import { rawRequestOf } from './http/platform-hooks.js';
+import { rawRequestOf } from './http/request-of.js';
 import { STATE } from './session/session-state.js';
 
 /**

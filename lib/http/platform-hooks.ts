@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { MiddlewareConsumer } from '@nestjs/common';
 import { RequestMethod } from '@nestjs/common';
 import type { AbstractHttpAdapter } from '@nestjs/core';
@@ -148,9 +148,4 @@ export function installOnPlatform(
   const type = adapter?.getType?.();
   if (type === 'express') installOnExpress(adapter!.getInstance(), context, consumer);
   else if (type === 'fastify') installOnFastify(adapter as never, adapter!.getInstance(), context);
-}
-
-/** The raw Node request behind a platform request (Fastify wraps it; Express is it). */
-export function rawRequestOf(request: { raw?: IncomingMessage } & object): SessionRequest {
-  return (request.raw ?? request) as SessionRequest;
 }

@@ -1,0 +1,34 @@
+import type { IncomingMessage } from 'node:http';
+import type { ExecutionContext } from '@nestjs/common';
+import { requestScope } from '../session/request-scope.js';
+import type { SessionRequest } from '../session/session-state.js';
+
+/** The raw Node request behind a platform request (Fastify wraps it; Express is it). */
+export function rawRequestOf(request: { raw?: IncomingMessage } & object): SessionRequest {
+  return (request.raw ?? request) as SessionRequest;
+}
+
+/** What GraphQL drivers put in their context: Apollo `{ req }`, Mercurius `{ reply }`. */
+interface GraphQLContextLike {
+  req?: object;
+  request?: object;
+  reply?: { request?: object };
+}
+
+/**
+ * The raw request an execution context belongs to: HTTP directly; GraphQL through the
+ * driver's context (without importing @nestjs/graphql); otherwise the request being handled.
+ * @throws Error when there is no HTTP request behind the context (e.g. a WebSocket message).
+ */
+export function rawRequestOfContext(context: ExecutionContext): SessionRequest {
+  if (context.getType() === 'http') return rawRequestOf(context.switchToHttp().getRequest());
+  const graphql = context.getArgByIndex<GraphQLContextLike | undefined>(2);
+  const request = graphql?.req ?? graphql?.request ?? graphql?.reply?.request;
+  if (request && typeof request === 'object') return rawRequestOf(request);
+  const current = requestScope.getStore();
+  if (current) return current;
+  throw new Error(
+    `@Session() needs an HTTP request, and this ${context.getType()} context has none. ` +
+      'For WebSockets, read the handshake with SessionService.fromCookieHeader().',
+  );
+}
