@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { ExecutionContext } from '@nestjs/common';
 import { requestScope } from '../session/request-scope.js';
-import type { SessionRequest } from '../session/session-state.js';
+import { CONTEXT, type SessionRequest } from '../session/session-state.js';
 
 /** The raw Node request behind a platform request (Fastify wraps it; Express is it). */
 export function rawRequestOf(request: { raw?: IncomingMessage } & object): SessionRequest {
@@ -23,8 +23,12 @@ interface GraphQLContextLike {
 export function rawRequestOfContext(context: ExecutionContext): SessionRequest {
   if (context.getType() === 'http') return rawRequestOf(context.switchToHttp().getRequest());
   const graphql = context.getArgByIndex<GraphQLContextLike | undefined>(2);
-  const request = graphql?.req ?? graphql?.request ?? graphql?.reply?.request;
-  if (request && typeof request === 'object') return rawRequestOf(request);
+  for (const candidate of [graphql?.req, graphql?.request, graphql?.reply?.request]) {
+    // Only a request this module is attached to: a context may use `req` for something else.
+    if (candidate && typeof candidate === 'object' && rawRequestOf(candidate)[CONTEXT]) {
+      return rawRequestOf(candidate);
+    }
+  }
   const current = requestScope.getStore();
   if (current) return current;
   throw new Error(

@@ -106,6 +106,13 @@ describe('GraphQL sessions: Apollo with a context function of its own', () => {
     const res = await gql(running.url, '{ me views }', cookieHeader(login));
     expect(res.body).toEqual({ data: { me: 'dan', views: 1 } });
   });
+
+  it('@Session() skips a `req` of the context that is not the HTTP request', async () => {
+    await running?.app.close();
+    running = await startGraphQLApp(GRAPHQL_SETUPS[0], () => ({ req: { tenant: 'x' } }));
+    const login = await gql(running.url, 'mutation { login(name: "x") increment }');
+    expect(login.body).toEqual({ data: { login: 'x', increment: 1 } });
+  });
 });
 
 describe('the built library', () => {
