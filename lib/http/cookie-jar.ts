@@ -19,6 +19,10 @@ const NO_COOKIE: IncomingSessionCookie = { value: undefined, parts: [], names: [
 // Seals are base64url: nothing to decode, and no decodeURIComponent on attacker input.
 const AS_IS = { decode: (value: string) => value, encode: (value: string) => value };
 
+// Chunk indexes this library can ever have written (maxChunks is at most 20): anything else
+// is not ours to clear, and clearing it would let a request inflate its response.
+const CHUNK_INDEX = /^(?:[1-9]|1\d)$/;
+
 /** The name of chunk `index` of cookie `name`: `name`, `name.1`, `name.2`, … */
 export function chunkName(name: string, index: number): string {
   return index === 0 ? name : `${name}.${index}`;
@@ -39,7 +43,7 @@ export function readSessionCookie(
   const names: string[] = [];
   const prefix = `${name}.`;
   for (const key of Object.keys(cookies)) {
-    if (key === name || (key.startsWith(prefix) && /^[1-9]\d{0,2}$/.test(key.slice(prefix.length))))
+    if (key === name || (key.startsWith(prefix) && CHUNK_INDEX.test(key.slice(prefix.length))))
       names.push(key);
   }
   const first = cookies[name];
