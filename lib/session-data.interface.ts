@@ -1,3 +1,5 @@
+import type { SessionRequestOptions } from './options/cookie-session-options.interface.js';
+
 /**
  * The data of a session: a plain object of JSON values. Augment it to type `@Session()`,
  * `SessionService.get()` and `request.session` at once:
@@ -28,3 +30,30 @@ export interface SessionMethods {
 
 /** The session object of a request: its data plus the non-enumerable members above. */
 export type SessionObject<T extends object = SessionData> = T & SessionMethods;
+
+/**
+ * What the library puts on a request: `request.session` and `request.sessionOptions`.
+ * Express's request carries it (below); Fastify's with `nest-cookie-session/fastify`.
+ */
+export interface SessionRequestProperties {
+  /** The session, typed by the `SessionData` interface. */
+  get session(): SessionObject;
+  /** An object replaces the data; `null` ends the session (as `SessionService.destroy()`). */
+  set session(value: SessionData | null);
+  /** This request's cookie options (a copy of the module's): "remember me" for one user. */
+  sessionOptions: SessionRequestOptions;
+}
+
+/**
+ * Types `request.session` and `request.sessionOptions` on Express's request, as
+ * `@types/express-session` and `@types/cookie-session` do. A global namespace, so it needs no
+ * Express types installed. On Fastify, opt in with
+ * `import type {} from 'nest-cookie-session/fastify'`.
+ */
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    // eslint-disable-next-line @typescript-eslint/no-empty-interface
+    interface Request extends SessionRequestProperties {}
+  }
+}
