@@ -19,4 +19,9 @@ export type {
   CookieSessionOptions,
   SessionRequestOptions,
 } from './options/cookie-session-options.interface.js';
-export type { SessionData, SessionMethods, SessionObject } from './session-data.interface.js';
+export type {
+  SessionData,
+  SessionMethods,
+  SessionObject,
+  SessionRequestProperties,
+} from './session-data.interface.js';

@@ -137,6 +137,9 @@ export class SessionState implements SessionOwner {
   destroy(): void {
     if (this.session === undefined) this.load();
     this.discarded = true;
+    // A save() asked for before the end no longer applies: Passport's logout calls save() then
+    // regenerate(), and must clear the cookie, not write an empty session.
+    this.saveRequested = false;
     this.generation++;
     this.session = adoptAsSession({}, this);
   }
