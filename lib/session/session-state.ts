@@ -1,21 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import onHeaders from 'on-headers';
-import type { SerializeOptions } from 'cookie';
 import { toJson, type OpenedSeal } from '../crypto/session-codec.js';
 import {
   appendSetCookies,
-  chunkName,
-  clearCookieLine,
   readSessionCookie,
-  setCookieLine,
-  splitIntoChunks,
   type IncomingSessionCookie,
 } from '../http/cookie-jar.js';
-import { isHttps, isLocalhost } from '../http/request-security.js';
 import type { SessionRequestOptions } from '../options/cookie-session-options.interface.js';
-import { MAX_DURATION } from '../options/resolve-options.js';
 import type { SessionObject as Session } from '../session-data.interface.js';
 import { SessionTooLargeError } from '../session-too-large.error.js';
+import { SessionCookieLines } from './session-cookie-lines.js';
 import type { SessionContext } from './session-context.js';
 import { adoptAsSession, type SessionOwner } from './session-object.js';
 
@@ -200,7 +194,9 @@ export class SessionState implements SessionOwner {
     try {
       const lines = this.linesToWrite();
       if (lines.length === 0) return;
-      const replace = this.settings.overwrite ? this.cookieNames(lines.length) : undefined;
+      const replace = this.settings.overwrite
+        ? this.cookieLines().replacedNames(lines.length)
+        : undefined;
       appendSetCookies(this.res, lines, replace);
     } catch (error) {
       // Headers are on their way: no 500 is possible any more. Say why, keep the old cookie.
@@ -225,6 +221,10 @@ export class SessionState implements SessionOwner {
     return this.linesFor(json);
   }
 
+  private cookieLines(): SessionCookieLines {
+    return new SessionCookieLines(this.req, this.context, this.settings, this.cookie?.names ?? []);
+  }
+
   /** The Set-Cookie lines for a session whose data is `json`, following SPEC 4.3. */
   private linesFor(json: string): readonly string[] {
     try {
@@ -233,105 +233,22 @@ export class SessionState implements SessionOwner {
       const incoming = this.discarded ? undefined : this.incoming;
       if (incoming) {
         const changed = json !== incoming.json;
-        if (changed && !populated && !options.saveUninitialized) return this.clearLines(0);
+        if (changed && !populated && !options.saveUninitialized) return this.cookieLines().clear(0);
         if (changed || options.autoRenew || this.saveRequested)
-          return this.writeLines(json, incoming.createdAt);
+          return this.cookieLines().seal(json, incoming.createdAt);
         return [];
       }
       if (populated || options.saveUninitialized || this.saveRequested)
-        return this.writeLines(json, undefined);
-      return this.discarded ? this.clearLines(0) : [];
+        return this.cookieLines().seal(json, undefined);
+      return this.discarded ? this.cookieLines().clear(0) : [];
     } catch (error) {
       if (error instanceof SessionTooLargeError) this.failed = true;
       throw error;
     }
-  }
-
-  private writeLines(json: string, createdAt: number | undefined): string[] {
-    const { settings: options, context } = this;
-    checkLifetime(options);
-    const now = Date.now();
-    const created = createdAt ?? now;
-    let expiresAt = options.expires?.getTime() ?? now + options.maxAge;
-    const { absoluteTimeout } = context.options;
-    if (absoluteTimeout !== undefined) expiresAt = Math.min(expiresAt, created + absoluteTimeout);
-
-    const { name, maxChunks } = context.options;
-    const value = context.codec.sealJson(json, { createdAt: created, issuedAt: now, expiresAt });
-    const chunks = splitIntoChunks(name, value, maxChunks);
-    const attributes = this.attributes();
-    if (!options.sessionCookie) {
-      attributes.expires = new Date(expiresAt);
-      attributes.maxAge = Math.max(0, Math.floor((expiresAt - now) / 1000));
-    }
-    const lines = chunks.map((chunk, i) => setCookieLine(chunkName(name, i), chunk, attributes));
-    return lines.concat(this.clearLines(chunks.length));
-  }
-
-  /** Lines expiring the chunks the request carried from index `from` on (stale or destroyed). */
-  private clearLines(from: number): string[] {
-    const { name } = this.context.options;
-    const carried = this.cookie?.names ?? [];
-    const stale = carried.filter((n) => chunkIndex(name, n) >= from);
-    if (stale.length === 0) return [];
-    const attributes = this.attributes();
-    return stale.map((n) => clearCookieLine(n, attributes));
-  }
-
-  private attributes(): SerializeOptions {
-    const options = this.settings;
-    return {
-      path: options.path,
-      domain: options.domain,
-      httpOnly: options.httpOnly,
-      secure: this.secure(),
-      sameSite: options.sameSite,
-      partitioned: options.partitioned,
-      priority: options.priority,
-    };
-  }
-
-  private secure(): boolean {
-    const { secure, secureProxy } = this.settings;
-    if (secure === false) return false;
-    const https = isHttps(this.req, secureProxy);
-    if (secure === 'auto') return https;
-    if (!https && !isLocalhost(this.req)) this.context.warnInsecureOnce(this.req.headers.host);
-    return true;
-  }
-
-  /** Names whose earlier Set-Cookie lines this response replaces. */
-  private cookieNames(count: number): Set<string> {
-    const names = new Set(this.cookie?.names ?? []);
-    for (let i = 0; i < count; i++) names.add(chunkName(this.context.options.name, i));
-    return names;
-  }
-}
-
-/**
- * Per-request options are plain mutable objects: check the two that decide the seal's expiry
- * before sealing, so a bad value is a clear error rather than a broken cookie.
- */
-function checkLifetime(options: Readonly<SessionRequestOptions>): void {
-  const { maxAge, expires } = options;
-  if (expires !== undefined) {
-    if (!(expires instanceof Date) || Number.isNaN(expires.getTime())) {
-      throw new TypeError(
-        'request.sessionOptions.expires must be a valid Date (or undefined to use maxAge)',
-      );
-    }
-  } else if (!Number.isSafeInteger(maxAge) || maxAge <= 0 || maxAge > MAX_DURATION) {
-    throw new TypeError(
-      `request.sessionOptions.maxAge must be a whole number of milliseconds from 1 to ${MAX_DURATION} (got ${String(maxAge)})`,
-    );
   }
 }
 
 /** Cheap pre-check before any parsing: could this request carry the session cookie? */
 export function carriesCookie(req: IncomingMessage, context: SessionContext): boolean {
   return req.headers.cookie?.includes(context.options.name) === true;
-}
-
-function chunkIndex(name: string, cookieName: string): number {
-  return cookieName === name ? 0 : Number(cookieName.slice(name.length + 1));
 }
