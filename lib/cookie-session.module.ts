@@ -45,8 +45,11 @@ export class CookieSessionModule extends ConfigurableModuleClass implements Nest
     super();
   }
 
-  /** Runs before Nest registers routes: connects the sessions to Express or Fastify. */
-  configure(consumer: MiddlewareConsumer): void {
-    installOnPlatform(this.adapterHost.httpAdapter, this.context, consumer);
+  /**
+   * Runs while Nest configures module middleware, after its body parsers and before its
+   * routes: connects the sessions to Express or Fastify.
+   */
+  configure(_consumer: MiddlewareConsumer): void {
+    installOnPlatform(this.adapterHost.httpAdapter, this.context);
   }
 }

@@ -1,6 +1,4 @@
 import type { ServerResponse } from 'node:http';
-import type { MiddlewareConsumer } from '@nestjs/common';
-import { RequestMethod } from '@nestjs/common';
 import type { AbstractHttpAdapter } from '@nestjs/core';
 import { requestScope } from '../session/request-scope.js';
 import type { SessionContext } from '../session/session-context.js';
@@ -19,6 +17,11 @@ interface FastifyLikeRequest {
 }
 interface FastifyLikeReply {
   raw: ServerResponse;
+}
+/** The members of an Express app used here. */
+interface ExpressAppLike {
+  request: object;
+  use(middleware: (req: SessionRequest, res: unknown, next: () => void) => void): void;
 }
 /** The few members of Nest's Fastify adapter and Fastify instance used here. */
 interface FastifyAdapterLike {
@@ -66,23 +69,19 @@ function renewIfCarried(req: SessionRequest, context: SessionContext): void {
 
 /**
  * Express: the accessors go on the app's request prototype, so `req.session` works in every
- * middleware whatever its order, at no per-request cost. A module middleware — after Nest's
- * body parsers, whose stream callbacks would lose the async context — opens the request scope
- * for guards, interceptors, pipes, handlers and filters.
+ * middleware whatever its order, at no per-request cost. One plain middleware opens the request
+ * scope for guards, interceptors, pipes, handlers and filters. It is added while Nest configures
+ * modules: after Nest's body parsers (whose stream callbacks would lose the async context) and
+ * before module middleware and routes. A plain `app.use` layer, not a Nest middleware, whose
+ * route matching costs more than everything this one does.
  */
-function installOnExpress(
-  app: { request: object },
-  context: SessionContext,
-  consumer: MiddlewareConsumer,
-): void {
+function installOnExpress(app: ExpressAppLike, context: SessionContext): void {
   Object.defineProperties(app.request, RAW_ACCESSORS);
   Object.defineProperty(app.request, CONTEXT, { value: context, configurable: true });
-  consumer
-    .apply((req: SessionRequest, _res: unknown, next: () => void) => {
-      renewIfCarried(req, context);
-      requestScope.run(req, next);
-    })
-    .forRoutes({ path: '*', method: RequestMethod.ALL });
+  app.use((req: SessionRequest, _res: unknown, next: () => void) => {
+    renewIfCarried(req, context);
+    requestScope.run(req, next);
+  });
 }
 
 /**
@@ -134,8 +133,9 @@ function installOnFastify(
         previous ? previous.call(this, req, reply, done) : done(),
       );
     });
+  } else {
+    instance.addHook('onRequest', (req, reply, done) => requestScope.run(attach(req, reply), done));
   }
-  instance.addHook('onRequest', (req, reply, done) => requestScope.run(attach(req, reply), done));
   instance.addHook('preHandler', (req, _reply, done) => requestScope.run(req.raw, done));
 }
 
@@ -143,9 +143,8 @@ function installOnFastify(
 export function installOnPlatform(
   adapter: AbstractHttpAdapter | undefined,
   context: SessionContext,
-  consumer: MiddlewareConsumer,
 ): void {
   const type = adapter?.getType?.();
-  if (type === 'express') installOnExpress(adapter!.getInstance(), context, consumer);
+  if (type === 'express') installOnExpress(adapter!.getInstance(), context);
   else if (type === 'fastify') installOnFastify(adapter as never, adapter!.getInstance(), context);
 }
