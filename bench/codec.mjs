@@ -1,0 +1,210 @@
+// Codec micro-benchmark: seal and open ops/s of this library and of what users would otherwise
+// pick, for sessions of ~60 B, 1 KB and 3 KB of JSON, interleaved over rounds in one process.
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import Fastify from 'fastify';
+import fastifySecureSession from '@fastify/secure-session';
+import { sealData, unsealData } from 'iron-session';
+import Keygrip from 'keygrip';
+import { SessionCodec } from '../dist/index.js';
+import { median, num, ratio, table } from './format.mjs';
+
+const SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
+const SIZES = [
+  { label: '~60 B', bytes: 60 },
+  { label: '1 KB', bytes: 1024 },
+  { label: '3 KB', bytes: 3072 },
+];
+
+/** A plain session object whose JSON is about `bytes` long: a user, a CSRF token, a cart. */
+export function payload(bytes) {
+  const data = { userId: 12345, role: 'member', csrf: 'k3Jd9sLq0aZx' };
+  const cart = [];
+  for (let i = 0; JSON.stringify(data).length + 60 < bytes; i++) {
+    cart.push({ sku: `SKU-${100000 + i}`, qty: (i % 3) + 1, price: 1999 + i });
+    data.cart = cart;
+  }
+  // Pad the token to land on the target size exactly.
+  data.csrf += 'x'.repeat(Math.max(0, bytes - JSON.stringify(data).length));
+  return data;
+}
+
+/** The floor: what anyone would write with node:crypto alone (no timestamps, no AAD). */
+function floor() {
+  const key = randomBytes(32);
+  return {
+    seal(data) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      const body = Buffer.concat([cipher.update(JSON.stringify(data), 'utf8'), cipher.final()]);
+      return Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url');
+    },
+    open(value) {
+      const bytes = Buffer.from(value, 'base64url');
+      const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, 12));
+      decipher.setAuthTag(bytes.subarray(bytes.length - 16));
+      const plain = Buffer.concat([decipher.update(bytes.subarray(12, -16)), decipher.final()]);
+      return JSON.parse(plain.toString('utf8'));
+    },
+  };
+}
+
+/** cookie-session's way (through the `cookies` package): base64 JSON plus a keygrip HMAC-SHA1 of `name=value`. */
+function keygripWay() {
+  const keys = new Keygrip([SECRET]);
+  return {
+    seal(data) {
+      const value = Buffer.from(JSON.stringify(data)).toString('base64');
+      return { value, sig: keys.sign(`session=${value}`) };
+    },
+    open({ value, sig }) {
+      if (keys.index(`session=${value}`, sig) < 0) return undefined;
+      return JSON.parse(Buffer.from(value, 'base64').toString('utf8'));
+    },
+  };
+}
+
+/** @fastify/secure-session's own encode/decode (libsodium secretbox), from a bare Fastify. */
+async function fastifySecure() {
+  const app = Fastify();
+  await app.register(fastifySecureSession, { key: randomBytes(32) });
+  await app.ready();
+  return {
+    seal: (data) => app.encodeSecureSession(app.createSecureSession(data)),
+    open: (value) => app.decodeSecureSession(value),
+    // Its session is a Proxy over the data plus its own `__ts` field.
+    data: (opened) => opened?.data(),
+    close: () => app.close(),
+  };
+}
+
+function ironSession() {
+  const password = SECRET;
+  return {
+    async: true,
+    seal: (data) => sealData(data, { password }),
+    open: (value) => unsealData(value, { password }),
+  };
+}
+
+function ours() {
+  // maxChunks 2: a 3 KB session seals to more than the 4096 characters one cookie holds.
+  const codec = new SessionCodec({ secret: SECRET, maxChunks: 2 });
+  return { seal: (data) => codec.seal(data), open: (value) => codec.open(value) };
+}
+
+const RING = 256;
+let sink;
+
+/**
+ * Runs `fn` over `inputs` until `budgetMs` has passed; returns ops/s and the outputs (a ring of
+ * the last RING results, so the open phase opens values this round sealed).
+ */
+async function measure(fn, inputs, isAsync, budgetMs) {
+  const outputs = new Array(RING);
+  const batch = isAsync ? 4 : 64;
+  let ops = 0;
+  const start = performance.now();
+  const end = start + budgetMs;
+  let now = start;
+  while (now < end) {
+    for (let i = 0; i < batch; i++, ops++) {
+      const out = fn(inputs[ops % inputs.length]);
+      outputs[ops % RING] = isAsync ? await out : out;
+    }
+    now = performance.now();
+  }
+  sink = outputs[0];
+  return {
+    opsPerSec: (ops * 1000) / (now - start),
+    outputs: outputs.filter((o) => o !== undefined),
+  };
+}
+
+export async function runCodec({ rounds, budgetMs, log }) {
+  const contenders = [
+    ['nest-cookie-session', ours()],
+    ['floor (node:crypto AES-256-GCM)', floor()],
+    ['@fastify/secure-session', await fastifySecure()],
+    ['iron-session', ironSession()],
+    ['cookie-session way (keygrip HMAC-SHA1)', keygripWay()],
+  ];
+  const samples = new Map(); // `${size}|${name}` -> { seal: [], open: [], rt: [] }
+  for (const size of SIZES) {
+    for (const [name, c] of contenders) {
+      // Each contender gets its own copy: @fastify/secure-session writes `__ts` into the data.
+      c.input = c.input ?? {};
+      c.input[size.label] = payload(size.bytes);
+      const sealed = c.async ? await c.seal(c.input[size.label]) : c.seal(c.input[size.label]);
+      const opened = c.async ? await c.open(sealed) : c.open(sealed);
+      const back = c.data ? c.data(opened) : opened;
+      if (
+        !isDeepStrictEqual(
+          { ...back, __ts: undefined },
+          { ...payload(size.bytes), __ts: undefined },
+        )
+      )
+        throw new Error(`${name} did not round-trip the ${size.label} session`);
+      samples.set(`${size.label}|${name}`, { seal: [], open: [], rt: [] });
+    }
+  }
+  // Round 0 warms the JIT up and is not counted.
+  for (let round = 0; round <= rounds; round++) {
+    for (const size of SIZES) {
+      // Rotate the order each round so no contender always runs first or last.
+      for (let k = 0; k < contenders.length; k++) {
+        const [name, c] = contenders[(k + round) % contenders.length];
+        const budget = c.async ? budgetMs * 2 : budgetMs;
+        const seal = await measure(c.seal, [c.input[size.label]], c.async, budget);
+        const open = await measure(c.open, seal.outputs, c.async, budget);
+        if (round === 0) continue;
+        const s = samples.get(`${size.label}|${name}`);
+        s.seal.push(seal.opsPerSec);
+        s.open.push(open.opsPerSec);
+        // A round trip costs one seal plus one open.
+        s.rt.push(1 / (1 / seal.opsPerSec + 1 / open.opsPerSec));
+      }
+    }
+    if (round > 0) log(`codec round ${round}/${rounds} done`);
+  }
+  for (const [, c] of contenders) await c.close?.();
+
+  const rows = [];
+  const results = [];
+  for (const size of SIZES) {
+    const med = (name, k) => median(samples.get(`${size.label}|${name}`)[k]);
+    const floorRt = med('floor (node:crypto AES-256-GCM)', 'rt');
+    const fastifyRt = med('@fastify/secure-session', 'rt');
+    for (const [name] of contenders) {
+      const rt = med(name, 'rt');
+      results.push({
+        size: size.label,
+        name,
+        rt,
+        vsFloor: rt / floorRt,
+        vsFastify: rt / fastifyRt,
+      });
+      rows.push([
+        size.label,
+        name,
+        num(med(name, 'seal')),
+        num(med(name, 'open')),
+        num(rt),
+        num(1e6 / rt, 2),
+        ratio(rt, floorRt),
+        ratio(rt, fastifyRt),
+      ]);
+    }
+  }
+  const headers = [
+    'JSON size',
+    'codec',
+    'seal ops/s',
+    'open ops/s',
+    'round trip ops/s',
+    'µs / round trip',
+    '× floor',
+    '× @fastify/secure-session',
+  ];
+  return { markdown: table(headers, rows, 2), results, sizes: SIZES.map((s) => s.label) };
+}

@@ -1,0 +1,81 @@
+// Diagnostic server configurations for bench/attribution.mjs: a bare Nest app plus one
+// ingredient of the module at a time, done the way the module does it (see
+// lib/http/platform-hooks.ts), to tell what each one costs per request.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { RequestMethod } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import onHeaders from 'on-headers';
+import { tap } from 'rxjs';
+import { SessionCodec } from '../dist/index.js';
+
+export const DIAGNOSTICS = {};
+for (const platform of ['express', 'fastify']) {
+  for (const part of ['als-enabled', 'als-run', 'interceptor', 'on-headers', 'codec'])
+    DIAGNOSTICS[`${platform}-${part}`] = { platform, session: 'none', part };
+}
+// Express only: there the module's per-request work runs in a Nest middleware.
+for (const part of ['nest-middleware', 'req-state'])
+  DIAGNOSTICS[`express-${part}`] = { platform: 'express', session: 'none', part };
+
+const STATE = Symbol('bench.state');
+
+/** Providers for the app module: a global interceptor doing what SessionInterceptor does. */
+export function partProviders(config) {
+  if (config.part !== 'interceptor') return [];
+  const intercept = (_context, next) => next.handle().pipe(tap(() => {}));
+  return [{ provide: APP_INTERCEPTOR, useValue: { intercept } }];
+}
+
+/** The app module's configure(): a Nest middleware on every route, as the module's on Express. */
+export function configurePart(config, consumer) {
+  if (config.part !== 'nest-middleware') return;
+  consumer.apply((_req, _res, next) => next()).forRoutes({ path: '*', method: RequestMethod.ALL });
+}
+
+/** Everything else is added to the created app, before it listens. */
+export function addPart(app, config) {
+  const express = config.platform === 'express';
+  const fastify = express ? undefined : app.getHttpAdapter().getInstance();
+  const perRequest = (fn) => {
+    if (express) app.use((req, res, next) => (fn(req, res), next()));
+    else fastify.addHook('onRequest', (req, reply, done) => (fn(req.raw, reply.raw), done()));
+  };
+  const als = new AsyncLocalStorage();
+  switch (config.part) {
+    case 'als-enabled':
+      // On Node 20 the first run() turns promise hooks on for the whole process, for good.
+      als.run({}, () => {});
+      break;
+    case 'als-run':
+      if (express) app.use((req, _res, next) => als.run(req, next));
+      else {
+        // Fastify's content parsing loses the context: the module runs it in two hooks.
+        fastify.addHook('onRequest', (req, _reply, done) => als.run(req.raw, done));
+        fastify.addHook('preHandler', (req, _reply, done) => als.run(req.raw, done));
+      }
+      break;
+    case 'on-headers':
+      perRequest((_req, res) => onHeaders(res, () => {}));
+      break;
+    case 'req-state':
+      // What SessionState.of does: a symbol-keyed object on the request and an on-headers hook.
+      perRequest((req, res) => {
+        req[STATE] = { req, res };
+        onHeaders(res, () => {});
+      });
+      break;
+    case 'codec': {
+      // The codec alone in a live server: open the cookie, seal it again, set it.
+      const codec = new SessionCodec({
+        secret: 'bench-secret-bench-secret-bench-secret-0123456789',
+      });
+      perRequest((req, res) => {
+        const value = /(?:^|; )session=([^;]*)/.exec(req.headers.cookie ?? '')?.[1];
+        const data = codec.open(value) ?? {};
+        data.count = (data.count ?? 0) + 1;
+        res.setHeader('set-cookie', `session=${codec.seal(data)}; Path=/; HttpOnly; SameSite=Lax`);
+      });
+      break;
+    }
+  }
+}

@@ -1,0 +1,154 @@
+// One NestJS 12 server for one configuration (argv[2]), run as a forked child of the bench.
+// It listens on 127.0.0.1, tells the parent its port over IPC, and answers the parent's
+// requests for its CPU time and heap size. Decorators are applied by hand: plain JS, no build.
+import 'reflect-metadata';
+import { writeFileSync } from 'node:fs';
+import { Session as Inspector } from 'node:inspector/promises';
+import { Controller, Get, Module, Req } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import cookieSession from 'cookie-session';
+import expressSession from 'express-session';
+import fastifySecureSession from '@fastify/secure-session';
+import { CookieSessionModule, Session } from '../dist/index.js';
+import { DIAGNOSTICS, addPart, configurePart, partProviders } from './diagnostics.mjs';
+
+const SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
+
+/** Each configuration: its platform, the session it uses, and how /count reaches the counter. */
+export const CONFIGS = {
+  'express-none': { platform: 'express', session: 'none' },
+  'express-ours': { platform: 'express', session: 'ours' },
+  'express-ours-norenew': { platform: 'express', session: 'ours', autoRenew: false },
+  'express-cookie-session': { platform: 'express', session: 'req' },
+  'express-express-session': { platform: 'express', session: 'req' },
+  'fastify-none': { platform: 'fastify', session: 'none' },
+  'fastify-ours': { platform: 'fastify', session: 'ours' },
+  'fastify-ours-norenew': { platform: 'fastify', session: 'ours', autoRenew: false },
+  'fastify-secure-session': { platform: 'fastify', session: 'secure' },
+};
+Object.assign(CONFIGS, DIAGNOSTICS);
+
+let noSessionCounter = 0;
+
+/** How each kind of session reads, increments and returns the counter. */
+const COUNTERS = {
+  none: () => ({ count: ++noSessionCounter }),
+  ours: (session) => ({ count: (session.count = (session.count ?? 0) + 1) }),
+  req: (req) => ({ count: (req.session.count = (req.session.count ?? 0) + 1) }),
+  secure: (req) => {
+    const count = (req.session.get('count') ?? 0) + 1;
+    req.session.set('count', count);
+    return { count };
+  },
+};
+
+function controllerFor(config) {
+  const count = COUNTERS[config.session];
+  class BenchController {
+    count(arg) {
+      return count(arg);
+    }
+    plain() {
+      return { ok: true };
+    }
+  }
+  const proto = BenchController.prototype;
+  for (const route of ['count', 'plain'])
+    Get(route)(proto, route, Object.getOwnPropertyDescriptor(proto, route));
+  if (config.session === 'ours') Session()(proto, 'count', 0);
+  else if (config.session !== 'none') Req()(proto, 'count', 0);
+  Controller()(BenchController);
+  return BenchController;
+}
+
+async function createApp(name) {
+  const config = CONFIGS[name];
+  if (!config) throw new Error(`unknown configuration ${name}`);
+  class AppModule {
+    configure(consumer) {
+      configurePart(config, consumer);
+    }
+  }
+  const imports =
+    config.session === 'ours'
+      ? [
+          CookieSessionModule.forRoot({
+            secret: SECRET,
+            ...(config.autoRenew === false ? { autoRenew: false } : {}),
+          }),
+        ]
+      : [];
+  const providers = partProviders(config);
+  Module({ imports, providers, controllers: [controllerFor(config)] })(AppModule);
+
+  const logger = ['error', 'warn'];
+  if (config.platform === 'fastify') {
+    const app = await NestFactory.create(AppModule, new FastifyAdapter(), { logger });
+    if (name === 'fastify-secure-session') {
+      await app.register(fastifySecureSession, {
+        key: Buffer.from(SECRET.slice(0, 32)),
+        cookie: { path: '/', httpOnly: true },
+      });
+    }
+    addPart(app, config);
+    return app;
+  }
+  const app = await NestFactory.create(AppModule, { logger });
+  if (name === 'express-cookie-session') app.use(cookieSession({ keys: [SECRET] }));
+  if (name === 'express-express-session') {
+    // MemoryStore is the default store.
+    app.use(expressSession({ secret: SECRET, resave: false, saveUninitialized: false }));
+  }
+  addPart(app, config);
+  return app;
+}
+
+const app = await createApp(process.argv[2]);
+await app.listen(0, '127.0.0.1');
+const { port } = app.getHttpServer().address();
+
+let cpuStart;
+let inspector;
+const commands = {
+  'cpu-start': () => {
+    cpuStart = process.cpuUsage();
+  },
+  // Microseconds of user + system CPU since 'cpu-start'.
+  'cpu-stop': () => {
+    const { user, system } = process.cpuUsage(cpuStart);
+    return user + system;
+  },
+  heap: () => {
+    // Two passes: the first can leave work for finalizers that the second collects.
+    global.gc();
+    global.gc();
+    return process.memoryUsage().heapUsed;
+  },
+  // The same V8 sampler as `node --cpu-prof`, but started after start-up and warm-up, so the
+  // profile holds the steady state only.
+  'profile-start': async () => {
+    inspector = new Inspector();
+    inspector.connect();
+    await inspector.post('Profiler.enable');
+    await inspector.post('Profiler.setSamplingInterval', { interval: 100 });
+    await inspector.post('Profiler.start');
+  },
+  'profile-stop': async ({ file }) => {
+    const { profile } = await inspector.post('Profiler.stop');
+    writeFileSync(file, JSON.stringify(profile));
+    inspector.disconnect();
+  },
+  exit: async () => {
+    await app.close();
+    setImmediate(() => process.exit(0));
+  },
+};
+
+process.on('message', async ({ id, cmd, args }) => {
+  const result = await commands[cmd](args);
+  process.send({ id, result });
+});
+// Never outlive the bench.
+process.on('disconnect', () => process.exit(0));
+process.send({ ready: true, port });
