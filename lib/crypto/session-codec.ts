@@ -61,6 +61,8 @@ export class SessionCodec {
   readonly options: ResolvedOptions;
   private readonly ring: KeyRing;
   private readonly ivs = new IvPool();
+  /** Per key: version + hint, the first bytes of every seal it makes. */
+  private readonly headers: Buffer[];
   private readonly aads: Buffer[];
   private readonly minLength = base64UrlLength(SEAL_OVERHEAD + 2);
 
@@ -72,7 +74,8 @@ export class SessionCodec {
         : resolveOptions(options);
     this.ring = new KeyRing(this.options.keys);
     const name = Buffer.from(this.options.name, 'utf8');
-    this.aads = this.ring.keys.map((key) => Buffer.concat([headerOf(key), name]));
+    this.headers = this.ring.keys.map(headerOf);
+    this.aads = this.headers.map((header) => Buffer.concat([header, name]));
   }
 
   /**
@@ -103,22 +106,23 @@ export class SessionCodec {
     checkTime(times.issuedAt, 'issuedAt');
     checkTime(times.expiresAt, 'expiresAt');
     const key = this.ring.current;
-    const plain = Buffer.allocUnsafe(TIMES_LENGTH + Buffer.byteLength(json));
-    plain.writeUIntBE(times.createdAt, 0, TIME_LENGTH);
-    plain.writeUIntBE(times.issuedAt, TIME_LENGTH, TIME_LENGTH);
-    plain.writeUIntBE(times.expiresAt, 2 * TIME_LENGTH, TIME_LENGTH);
-    plain.write(json, TIMES_LENGTH, 'utf8');
+    const timesBytes = Buffer.allocUnsafe(TIMES_LENGTH);
+    timesBytes.writeUIntBE(times.createdAt, 0, TIME_LENGTH);
+    timesBytes.writeUIntBE(times.issuedAt, TIME_LENGTH, TIME_LENGTH);
+    timesBytes.writeUIntBE(times.expiresAt, 2 * TIME_LENGTH, TIME_LENGTH);
 
     const prefix = Buffer.allocUnsafe(HEADER_LENGTH + IV_LENGTH);
-    headerOf(key).copy(prefix, 0);
+    this.headers[key.index].copy(prefix, 0);
     this.ivs.writeNext(prefix, HEADER_LENGTH);
     const cipher = createCipheriv(ALGORITHM, key.key, prefix.subarray(HEADER_LENGTH), {
       authTagLength: TAG_LENGTH,
     });
     cipher.setAAD(this.aads[key.index]);
-    const encrypted = cipher.update(plain);
+    // GCM is a stream mode: the times and the JSON go in as two updates, no joined copy.
+    const head = cipher.update(timesBytes);
+    const body = cipher.update(json, 'utf8');
     cipher.final();
-    return Buffer.concat([prefix, encrypted, cipher.getAuthTag()]).toString('base64url');
+    return Buffer.concat([prefix, head, body, cipher.getAuthTag()]).toString('base64url');
   }
 
   /** Opens a seal and returns its data, JSON and times, or `undefined`. Never throws. */

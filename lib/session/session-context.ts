@@ -1,4 +1,6 @@
 import { Logger } from '@nestjs/common';
+import type { SerializeOptions } from 'cookie';
+import { setCookieLine } from '../http/cookie-jar.js';
 import { SessionCodec } from '../crypto/session-codec.js';
 import type {
   CookieSessionOptions,
@@ -14,6 +16,8 @@ export class SessionContext {
   /** The per-request defaults: what `request.sessionOptions` starts as (no secrets in it). */
   readonly requestDefaults: Readonly<SessionRequestOptions>;
   private warnedInsecure = false;
+  private lastAttributes: SerializeOptions | undefined;
+  private lastTail = '';
 
   /** @throws CookieSessionOptionsError when the options are invalid. */
   constructor(
@@ -29,6 +33,19 @@ export class SessionContext {
     return this.codec.options;
   }
 
+  /**
+   * `; Path=/; HttpOnly; Secure; SameSite=Lax`-style text for these attributes, formatted and
+   * checked by `cookie` — and reused while the attributes stay the same as last time.
+   */
+  attributeTail(attributes: SerializeOptions): string {
+    const last = this.lastAttributes;
+    if (!last || !sameAttributes(last, attributes)) {
+      this.lastTail = setCookieLine('x', '', attributes).slice('x='.length);
+      this.lastAttributes = attributes;
+    }
+    return this.lastTail;
+  }
+
   /** Says once why browsers will drop a Secure cookie sent over plain HTTP, and what to set. */
   warnInsecureOnce(host: string | undefined): void {
     if (this.warnedInsecure) return;
@@ -40,4 +57,18 @@ export class SessionContext {
         `or set secure: 'auto' to mark the cookie Secure only on HTTPS requests. (http://localhost is exempt.)`,
     );
   }
+}
+
+const ATTRIBUTES = [
+  'path',
+  'domain',
+  'httpOnly',
+  'secure',
+  'sameSite',
+  'partitioned',
+  'priority',
+] as const;
+
+function sameAttributes(a: SerializeOptions, b: SerializeOptions): boolean {
+  return ATTRIBUTES.every((key) => a[key] === b[key]);
 }

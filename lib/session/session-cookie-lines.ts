@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { SerializeOptions } from 'cookie';
-import { chunkName, clearCookieLine, setCookieLine, splitIntoChunks } from '../http/cookie-jar.js';
+import { chunkName, clearCookieLine, splitIntoChunks } from '../http/cookie-jar.js';
 import { isHttps, isLocalhost } from '../http/request-security.js';
 import type { SessionRequestOptions } from '../options/cookie-session-options.interface.js';
 import { MAX_DURATION } from '../options/resolve-options.js';
@@ -34,12 +34,13 @@ export class SessionCookieLines {
 
     const value = context.codec.sealJson(json, { createdAt: created, issuedAt: now, expiresAt });
     const chunks = splitIntoChunks(name, value, maxChunks);
-    const attributes = this.attributes();
-    if (!options.sessionCookie) {
-      attributes.expires = new Date(expiresAt);
-      attributes.maxAge = Math.max(0, Math.floor((expiresAt - now) / 1000));
-    }
-    const lines = chunks.map((chunk, i) => setCookieLine(chunkName(name, i), chunk, attributes));
+    // The attributes but the expiry are the same for most responses: formatted (and checked)
+    // by `cookie` once, then reused. Names were checked at start-up; values are base64url.
+    const tail = context.attributeTail(this.attributes());
+    const expiry = options.sessionCookie
+      ? ''
+      : `; Max-Age=${Math.max(0, Math.floor((expiresAt - now) / 1000))}; Expires=${new Date(expiresAt).toUTCString()}`;
+    const lines = chunks.map((chunk, i) => `${chunkName(name, i)}=${chunk}${expiry}${tail}`);
     return lines.concat(this.clear(chunks.length));
   }
 
