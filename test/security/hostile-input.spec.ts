@@ -218,7 +218,8 @@ describe.each(PLATFORMS)('hostile options are refused at boot, on %s', (platform
         expect(line).not.toMatch(/[\r\n\0]/);
         const cookie = parseSetCookie(line);
         expect(cookie.name).toBe(options.name ?? 'session');
-        expect(cookie.attributes.map(([key]) => key)).toEqual(
+        // Exactly these attributes, each once (their order carries no meaning).
+        expect(cookie.attributes.map(([key]) => key).sort()).toEqual(
           [
             'max-age',
             options.domain ? 'domain' : undefined,
@@ -227,7 +228,9 @@ describe.each(PLATFORMS)('hostile options are refused at boot, on %s', (platform
             'httponly',
             'secure',
             'samesite',
-          ].filter(Boolean),
+          ]
+            .filter(Boolean)
+            .sort(),
         );
         expect(attribute(cookie, 'path')).toBe(options.path ?? '/');
         if (options.domain) expect(attribute(cookie, 'domain')).toBe(options.domain);
