@@ -7,7 +7,7 @@
  * and for the tarball's own imports alike — from test/nest11/node_modules: NestJS 11, CommonJS.
  * Only the tarball and its two runtime dependencies are installed there (npm cache first).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import {
   copyFileSync,
   existsSync,
@@ -20,7 +20,7 @@ import {
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import request, { type Response } from 'supertest';
-import { describeFailure, run } from '../support/run-command.js';
+import { describeFailure, run, startUntilReady, stop } from '../support/run-command.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../..');
@@ -35,48 +35,6 @@ interface Ready {
   resolved: string;
   nest: { dir: string; version: string }[];
   port: number;
-}
-
-/** Starts the app and waits (bounded) for the line it prints when it listens. */
-function startApp(cwd: string, platform: string): Promise<{ child: ChildProcess; ready: Ready }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [APP, platform], {
-      cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    const fail = (why: string) => {
-      clearTimeout(timer);
-      child.kill('SIGKILL');
-      reject(new Error(`${APP} ${platform}: ${why}\n--- stdout\n${stdout}\n--- stderr\n${stderr}`));
-    };
-    const timer = setTimeout(() => fail('did not start listening within 15 s'), 15_000);
-    child.stderr!.on('data', (chunk) => (stderr += chunk));
-    child.stdout!.on('data', (chunk) => {
-      stdout += chunk;
-      const newline = stdout.indexOf('\n');
-      if (newline < 0) return;
-      clearTimeout(timer);
-      try {
-        resolve({ child, ready: JSON.parse(stdout.slice(0, newline)) });
-      } catch {
-        fail('printed something other than its JSON ready line');
-      }
-    });
-    child.on('error', (error) => fail(error.message));
-    child.on('exit', (code, signal) => fail(`exited early (${code ?? signal})`));
-  });
-}
-
-function stop(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.removeAllListeners('exit');
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-    setTimeout(() => child.kill('SIGKILL'), 3_000).unref();
-  });
 }
 
 /** A browser's cookie jar, fed by each response's `Set-Cookie` lines. */
@@ -166,7 +124,7 @@ describe.each(['express', 'fastify'])('a CommonJS NestJS 11 app on %s', (platfor
   let ready: Ready;
 
   beforeAll(async () => {
-    ({ child, ready } = await startApp(appDir, platform));
+    ({ child, ready } = await startUntilReady<Ready>(appDir, [APP, platform]));
   }, 20_000);
 
   afterAll(() => stop(child));

@@ -8,7 +8,7 @@
  * (@nestjs/*, reflect-metadata, rxjs) resolve from the repo's own node_modules; only the tarball
  * and its two runtime dependencies are installed into it (from the npm cache when possible).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import {
   copyFileSync,
   existsSync,
@@ -24,7 +24,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import semver from 'semver';
 import request, { type Response } from 'supertest';
-import { describeFailure, run } from '../support/run-command.js';
+import { describeFailure, run, startUntilReady, stop } from '../support/run-command.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('./fixtures', import.meta.url));
@@ -63,45 +63,6 @@ interface Ready {
   exports: Record<string, string>;
   roundTrip: unknown;
   port: number;
-}
-
-/** Starts a fixture app and waits (bounded) for the line it prints when it listens. */
-function startApp(cwd: string, file: string): Promise<{ child: ChildProcess; ready: Ready }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [file], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    const fail = (why: string) => {
-      clearTimeout(timer);
-      child.kill('SIGKILL');
-      reject(new Error(`${file}: ${why}\n--- stdout\n${stdout}\n--- stderr\n${stderr}`));
-    };
-    const timer = setTimeout(() => fail('did not start listening within 15 s'), 15_000);
-    child.stderr!.on('data', (chunk) => (stderr += chunk));
-    child.stdout!.on('data', (chunk) => {
-      stdout += chunk;
-      const newline = stdout.indexOf('\n');
-      if (newline < 0) return;
-      clearTimeout(timer);
-      try {
-        resolve({ child, ready: JSON.parse(stdout.slice(0, newline)) });
-      } catch {
-        fail('printed something other than its JSON ready line');
-      }
-    });
-    child.on('error', (error) => fail(error.message));
-    child.on('exit', (code, signal) => fail(`exited early (${code ?? signal})`));
-  });
-}
-
-function stop(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.removeAllListeners('exit');
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-    setTimeout(() => child.kill('SIGKILL'), 3_000).unref();
-  });
 }
 
 /** The `name=value` pairs of a response's `Set-Cookie` lines, as a `Cookie` header. */
@@ -272,7 +233,7 @@ describe.each([
   let ready: Ready;
 
   beforeAll(async () => {
-    ({ child, ready } = await startApp(appDir, fixture));
+    ({ child, ready } = await startUntilReady<Ready>(appDir, [fixture]));
   }, 20_000);
 
   afterAll(() => stop(child));
