@@ -8,9 +8,13 @@ const LABELS = {
   none: 'nothing (baseline)',
   'als-enabled': 'AsyncLocalStorage enabled once (promise hooks on)',
   'als-run': 'AsyncLocalStorage.run per request (as the module does)',
+  'interceptor-bare': 'a global interceptor returning next.handle()',
   interceptor: 'global interceptor: next.handle().pipe(tap())',
+  'interceptor-bare+als-run':
+    'a global interceptor returning next.handle() + AsyncLocalStorage.run per request',
   'on-headers': 'onHeaders(res, noop) per request',
   codec: 'SessionCodec open + seal + Set-Cookie per request (no module)',
+  floor: 'the same with plain node:crypto AES-256-GCM (the codec bench floor)',
   'ours-norenew': 'nest-cookie-session, autoRenew: false',
 };
 const EXPRESS_ONLY = {

@@ -30,7 +30,7 @@ export function payload(bytes) {
 }
 
 /** The floor: what anyone would write with node:crypto alone (no timestamps, no AAD). */
-function floor() {
+export function floor() {
   const key = randomBytes(32);
   return {
     seal(data) {

@@ -7,10 +7,12 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import onHeaders from 'on-headers';
 import { tap } from 'rxjs';
 import { SessionCodec } from '../dist/index.js';
+import { floor } from './codec.mjs';
 
 export const DIAGNOSTICS = {};
+const PARTS = ['als-enabled', 'als-run', 'interceptor', 'interceptor-bare', 'on-headers'];
 for (const platform of ['express', 'fastify']) {
-  for (const part of ['als-enabled', 'als-run', 'interceptor', 'on-headers', 'codec'])
+  for (const part of [...PARTS, 'codec', 'floor', 'interceptor-bare+als-run'])
     DIAGNOSTICS[`${platform}-${part}`] = { platform, session: 'none', part };
 }
 // Express only: there the module's per-request work runs in a Nest middleware.
@@ -21,8 +23,11 @@ const STATE = Symbol('bench.state');
 
 /** Providers for the app module: a global interceptor doing what SessionInterceptor does. */
 export function partProviders(config) {
-  if (config.part !== 'interceptor') return [];
-  const intercept = (_context, next) => next.handle().pipe(tap(() => {}));
+  const parts = config.part?.split('+') ?? [];
+  if (!parts.includes('interceptor') && !parts.includes('interceptor-bare')) return [];
+  const intercept = parts.includes('interceptor')
+    ? (_context, next) => next.handle().pipe(tap(() => {}))
+    : (_context, next) => next.handle();
   return [{ provide: APP_INTERCEPTOR, useValue: { intercept } }];
 }
 
@@ -34,6 +39,11 @@ export function configurePart(config, consumer) {
 
 /** Everything else is added to the created app, before it listens. */
 export function addPart(app, config) {
+  // 'a+b': both ingredients in one server, to see whether they cost more together.
+  for (const part of config.part?.split('+') ?? []) addOnePart(app, config, part);
+}
+
+function addOnePart(app, config, part) {
   const express = config.platform === 'express';
   const fastify = express ? undefined : app.getHttpAdapter().getInstance();
   const perRequest = (fn) => {
@@ -41,7 +51,7 @@ export function addPart(app, config) {
     else fastify.addHook('onRequest', (req, reply, done) => (fn(req.raw, reply.raw), done()));
   };
   const als = new AsyncLocalStorage();
-  switch (config.part) {
+  switch (part) {
     case 'als-enabled':
       // On Node 20 the first run() turns promise hooks on for the whole process, for good.
       als.run({}, () => {});
@@ -64,14 +74,22 @@ export function addPart(app, config) {
         onHeaders(res, () => {});
       });
       break;
-    case 'codec': {
-      // The codec alone in a live server: open the cookie, seal it again, set it.
-      const codec = new SessionCodec({
-        secret: 'bench-secret-bench-secret-bench-secret-0123456789',
-      });
+    case 'codec':
+    case 'floor': {
+      // The codec alone in a live server: open the cookie, seal it again, set it. 'floor' does
+      // the same with the codec bench's plain node:crypto AES-256-GCM.
+      const codec =
+        part === 'floor'
+          ? floor()
+          : new SessionCodec({ secret: 'bench-secret-bench-secret-bench-secret-0123456789' });
       perRequest((req, res) => {
         const value = /(?:^|; )session=([^;]*)/.exec(req.headers.cookie ?? '')?.[1];
-        const data = codec.open(value) ?? {};
+        let data;
+        try {
+          data = codec.open(value) ?? {};
+        } catch {
+          data = {}; // the floor throws on what it cannot open
+        }
         data.count = (data.count ?? 0) + 1;
         res.setHeader('set-cookie', `session=${codec.seal(data)}; Path=/; HttpOnly; SameSite=Lax`);
       });

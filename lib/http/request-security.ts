@@ -15,8 +15,20 @@ export function isHttps(req: IncomingMessage, trustProxy: boolean): boolean {
  * `[::1]`): browsers treat those origins as secure and keep Secure cookies from plain HTTP.
  */
 export function isLocalhost(req: IncomingMessage): boolean {
-  const host = req.headers.host?.toLowerCase();
+  const host = req.headers.host;
   if (!host) return false;
+  // Requests of one app nearly always carry the same Host: remember the last answer.
+  if (host !== lastHost) {
+    lastHost = host;
+    lastHostIsLocal = hostIsLocal(host.toLowerCase());
+  }
+  return lastHostIsLocal;
+}
+
+let lastHost: string | undefined;
+let lastHostIsLocal = false;
+
+function hostIsLocal(host: string): boolean {
   const hostname = host.startsWith('[')
     ? host.slice(0, host.indexOf(']') + 1)
     : host.split(':', 1)[0];

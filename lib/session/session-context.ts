@@ -16,6 +16,8 @@ export class SessionContext {
   /** The per-request defaults: what `request.sessionOptions` starts as (no secrets in it). */
   readonly requestDefaults: Readonly<SessionRequestOptions>;
   private warnedInsecure = false;
+  /** The attribute text of the module's own options, without and with `Secure`. */
+  private readonly defaultTails: [string | undefined, string | undefined] = [undefined, undefined];
   private lastAttributes: SerializeOptions | undefined;
   private lastTail = '';
 
@@ -34,13 +36,19 @@ export class SessionContext {
   }
 
   /**
-   * `; Path=/; HttpOnly; Secure; SameSite=Lax`-style text for these attributes, formatted and
-   * checked by `cookie` — and reused while the attributes stay the same as last time.
+   * `; Path=/; HttpOnly; Secure; SameSite=Lax`-style text for these options, formatted and
+   * checked by `cookie` — once for the module's (frozen) options, and for a request's own copy
+   * reused while its attributes stay the same as last time.
    */
-  attributeTail(attributes: SerializeOptions): string {
+  attributeTail(options: Readonly<SessionRequestOptions>, secure: boolean): string {
+    if (options === this.requestDefaults) {
+      const index = secure ? 1 : 0;
+      return (this.defaultTails[index] ??= tailOf(attributesOf(options, secure)));
+    }
+    const attributes = attributesOf(options, secure);
     const last = this.lastAttributes;
     if (!last || !sameAttributes(last, attributes)) {
-      this.lastTail = setCookieLine('x', '', attributes).slice('x='.length);
+      this.lastTail = tailOf(attributes);
       this.lastAttributes = attributes;
     }
     return this.lastTail;
@@ -57,6 +65,26 @@ export class SessionContext {
         `or set secure: 'auto' to mark the cookie Secure only on HTTPS requests. (http://localhost is exempt.)`,
     );
   }
+}
+
+/** The cookie attributes (all but the expiry) of a response under `options`. */
+export function attributesOf(
+  options: Readonly<SessionRequestOptions>,
+  secure: boolean,
+): SerializeOptions {
+  return {
+    path: options.path,
+    domain: options.domain,
+    httpOnly: options.httpOnly,
+    secure,
+    sameSite: options.sameSite,
+    partitioned: options.partitioned,
+    priority: options.priority,
+  };
+}
+
+function tailOf(attributes: SerializeOptions): string {
+  return setCookieLine('x', '', attributes).slice('x='.length);
 }
 
 const ATTRIBUTES = [

@@ -1,10 +1,9 @@
 import type { IncomingMessage } from 'node:http';
-import type { SerializeOptions } from 'cookie';
 import { chunkName, clearCookieLine, splitIntoChunks } from '../http/cookie-jar.js';
 import { isHttps, isLocalhost } from '../http/request-security.js';
 import type { SessionRequestOptions } from '../options/cookie-session-options.interface.js';
 import { MAX_DURATION } from '../options/resolve-options.js';
-import type { SessionContext } from './session-context.js';
+import { attributesOf, type SessionContext } from './session-context.js';
 
 /**
  * The `Set-Cookie` lines of one response: the seal split into chunk cookies with the options in
@@ -36,10 +35,10 @@ export class SessionCookieLines {
     const chunks = splitIntoChunks(name, value, maxChunks);
     // The attributes but the expiry are the same for most responses: formatted (and checked)
     // by `cookie` once, then reused. Names were checked at start-up; values are base64url.
-    const tail = context.attributeTail(this.attributes());
+    const tail = context.attributeTail(options, this.secure());
     const expiry = options.sessionCookie
       ? ''
-      : `; Max-Age=${Math.max(0, Math.floor((expiresAt - now) / 1000))}; Expires=${new Date(expiresAt).toUTCString()}`;
+      : `; Max-Age=${Math.max(0, Math.floor((expiresAt - now) / 1000))}; Expires=${httpDate(expiresAt)}`;
     const lines = chunks.map((chunk, i) => `${chunkName(name, i)}=${chunk}${expiry}${tail}`);
     return lines.concat(this.clear(chunks.length));
   }
@@ -49,7 +48,7 @@ export class SessionCookieLines {
     const { name } = this.context.options;
     const stale = this.carried.filter((n) => chunkIndex(name, n) >= from);
     if (stale.length === 0) return [];
-    const attributes = this.attributes();
+    const attributes = attributesOf(this.options, this.secure());
     return stale.map((n) => clearCookieLine(n, attributes));
   }
 
@@ -58,19 +57,6 @@ export class SessionCookieLines {
     const names = new Set(this.carried);
     for (let i = 0; i < count; i++) names.add(chunkName(this.context.options.name, i));
     return names;
-  }
-
-  private attributes(): SerializeOptions {
-    const { options } = this;
-    return {
-      path: options.path,
-      domain: options.domain,
-      httpOnly: options.httpOnly,
-      secure: this.secure(),
-      sameSite: options.sameSite,
-      partitioned: options.partitioned,
-      priority: options.priority,
-    };
   }
 
   private secure(): boolean {
@@ -100,6 +86,19 @@ function checkLifetime(options: Readonly<SessionRequestOptions>): void {
       `request.sessionOptions.maxAge must be a whole number of milliseconds from 1 to ${MAX_DURATION} (got ${String(maxAge)})`,
     );
   }
+}
+
+let lastExpirySecond = NaN;
+let lastExpiryText = '';
+
+/** The `Expires` text of an instant (whole seconds, so one formatting serves a second's seals). */
+function httpDate(at: number): string {
+  const second = Math.floor(at / 1000);
+  if (second !== lastExpirySecond) {
+    lastExpirySecond = second;
+    lastExpiryText = new Date(second * 1000).toUTCString();
+  }
+  return lastExpiryText;
 }
 
 function chunkIndex(name: string, cookieName: string): number {
