@@ -106,10 +106,13 @@ export class SessionCodec {
     checkTime(times.issuedAt, 'issuedAt');
     checkTime(times.expiresAt, 'expiresAt');
     const key = this.ring.current;
-    const timesBytes = Buffer.allocUnsafe(TIMES_LENGTH);
-    timesBytes.writeUIntBE(times.createdAt, 0, TIME_LENGTH);
-    timesBytes.writeUIntBE(times.issuedAt, TIME_LENGTH, TIME_LENGTH);
-    timesBytes.writeUIntBE(times.expiresAt, 2 * TIME_LENGTH, TIME_LENGTH);
+    // The plaintext in one buffer, times then JSON: one update() call, the cheapest way through
+    // node:crypto for the small sessions that are most requests.
+    const plain = Buffer.allocUnsafe(TIMES_LENGTH + Buffer.byteLength(json));
+    plain.writeUIntBE(times.createdAt, 0, TIME_LENGTH);
+    plain.writeUIntBE(times.issuedAt, TIME_LENGTH, TIME_LENGTH);
+    plain.writeUIntBE(times.expiresAt, 2 * TIME_LENGTH, TIME_LENGTH);
+    plain.write(json, TIMES_LENGTH);
 
     const prefix = Buffer.allocUnsafe(HEADER_LENGTH + IV_LENGTH);
     this.headers[key.index].copy(prefix, 0);
@@ -118,11 +121,9 @@ export class SessionCodec {
       authTagLength: TAG_LENGTH,
     });
     cipher.setAAD(this.aads[key.index]);
-    // GCM is a stream mode: the times and the JSON go in as two updates, no joined copy.
-    const head = cipher.update(timesBytes);
-    const body = cipher.update(json, 'utf8');
+    const body = cipher.update(plain);
     cipher.final();
-    return Buffer.concat([prefix, head, body, cipher.getAuthTag()]).toString('base64url');
+    return Buffer.concat([prefix, body, cipher.getAuthTag()]).toString('base64url');
   }
 
   /** Opens a seal and returns its data, JSON and times, or `undefined`. Never throws. */
