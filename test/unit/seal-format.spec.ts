@@ -121,5 +121,28 @@ describe('seal-format', () => {
         }
       }
     });
+
+    it('accepts exactly the strings that are the base64url encoding of their own bytes (every string of up to 5 characters over a hostile alphabet)', () => {
+      // Canonical means: encoding the decoded bytes gives the string back. Checked against that
+      // definition over every string built from alphabet characters and ones Node's decoder
+      // treats specially (skipped, accepted from standard base64, or stopping at padding).
+      const chars = ['A', 'B', 'Q', '_', '-', '+', '/', '=', '.', ' ', '\n', '\0', 'é', '\uD83D'];
+      let strings = [''];
+      let checked = 0;
+      const wrong: string[] = [];
+      for (let length = 0; length <= 5; length++) {
+        for (const value of strings) {
+          const decoded = decodeBase64UrlStrict(value);
+          const canonical = Buffer.from(value, 'base64url').toString('base64url') === value;
+          if (canonical ? !decoded?.equals(Buffer.from(value, 'base64url')) : decoded) {
+            wrong.push(JSON.stringify(value));
+          }
+          checked++;
+        }
+        strings = strings.flatMap((prefix) => chars.map((char) => prefix + char));
+      }
+      expect(wrong).toEqual([]);
+      expect(checked).toBe((14 ** 6 - 1) / 13);
+    });
   });
 });
