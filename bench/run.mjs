@@ -28,7 +28,7 @@ const PLAN = quick
       codec: { rounds: 11, budgetMs: 120 },
       // More, shorter rounds: on a shared machine the median of many paired rounds is steadier.
       http: { rounds: 6, seconds: 1.75, warmSeconds: 1 },
-      bounds: { rounds: 4, seconds: 1.75, warmSeconds: 1 },
+      bounds: { rounds: 6, seconds: 1.75, warmSeconds: 1 },
       memory: { first: 10_000, total: 200_000, maxSeconds: 100 },
     };
 
