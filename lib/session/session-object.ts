@@ -81,7 +81,7 @@ const SESSION_PROTOTYPE = Object.create(Object.prototype, {
  * of `owner`, in place.
  */
 export function adoptAsSession(data: object, owner: SessionOwner): Session {
-  // Stamped before the prototype changes: the other order costs V8 twice as much.
+  // Stamped before the prototype changes: V8 handles the other order more slowly.
   new OwnerStamp(data, owner);
   Object.setPrototypeOf(data, SESSION_PROTOTYPE);
   return data as Session;
