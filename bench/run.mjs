@@ -1,5 +1,5 @@
 // `npm run bench`: codec, HTTP and memory benches against the peers, as markdown on stdout
-// (progress on stderr; a copy goes to output/). `--quick` is a ~1 minute smoke run whose
+// (progress on stderr; a copy goes to output/). `--quick` is a ~2 minute smoke run whose
 // numbers are not for quoting; `--only=codec,http,bounds,memory` runs a subset.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
