@@ -8,19 +8,12 @@
  * Only the tarball and its two runtime dependencies are installed there (npm cache first).
  */
 import type { ChildProcess } from 'node:child_process';
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  rmSync,
-  rmdirSync,
-  writeFileSync,
-} from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, rmdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import request, { type Response } from 'supertest';
-import { describeFailure, run, startUntilReady, stop } from '../support/run-command.js';
+import { installIntoNewApp, pack } from '../support/packed-package.js';
+import { startUntilReady, stop } from '../support/run-command.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../..');
@@ -73,39 +66,9 @@ beforeAll(async () => {
   mkdirSync(TMP, { recursive: true });
   work = mkdtempSync(path.join(TMP, 'cjs-app-'));
 
-  // --ignore-scripts: pack exactly the dist/ this run was given, never rebuild it here.
-  const pack = await run(
-    'npm',
-    ['pack', '--json', '--ignore-scripts', '--pack-destination', work],
-    ROOT,
-  );
-  if (pack.code !== 0) throw new Error(describeFailure('npm pack', pack));
-  const [packed] = JSON.parse(pack.stdout) as { filename: string }[];
-  const tarball = path.join(work, packed.filename);
-
-  appDir = path.join(work, 'app');
-  mkdirSync(appDir);
-  writeFileSync(
-    path.join(appDir, 'package.json'),
-    JSON.stringify({ name: 'nest11-cjs-app', version: '0.0.0', private: true }),
-  );
-  // --legacy-peer-deps: the peers (Nest 11) come from test/nest11/node_modules up the tree.
-  const install = await run(
-    'npm',
-    [
-      'install',
-      '--no-save',
-      '--no-package-lock',
-      '--no-audit',
-      '--no-fund',
-      '--ignore-scripts',
-      '--prefer-offline',
-      '--legacy-peer-deps',
-      tarball,
-    ],
-    appDir,
-  );
-  if (install.code !== 0) throw new Error(describeFailure('npm install <tarball>', install));
+  const { tarball } = await pack(ROOT, work);
+  // The peers (Nest 11) come from test/nest11/node_modules up the tree.
+  appDir = await installIntoNewApp(work, 'nest11-cjs-app', tarball);
   installed = path.join(appDir, 'node_modules', NAME);
   copyFileSync(path.join(HERE, 'fixtures', APP), path.join(appDir, APP));
 }, 60_000);

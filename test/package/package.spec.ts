@@ -18,12 +18,12 @@ import {
   readdirSync,
   rmSync,
   rmdirSync,
-  writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import semver from 'semver';
 import request, { type Response } from 'supertest';
+import { installIntoNewApp, pack } from '../support/packed-package.js';
 import { describeFailure, run, startUntilReady, stop } from '../support/run-command.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -87,40 +87,9 @@ beforeAll(async () => {
   mkdirSync(TMP, { recursive: true });
   work = mkdtempSync(path.join(TMP, 'package-test-'));
 
-  // --ignore-scripts: pack exactly the dist/ this run was given, never rebuild it here.
-  const pack = await run(
-    'npm',
-    ['pack', '--json', '--ignore-scripts', '--pack-destination', work],
-    ROOT,
-  );
-  if (pack.code !== 0) throw new Error(describeFailure('npm pack', pack));
-  const [packed] = JSON.parse(pack.stdout) as { filename: string; files: { path: string }[] }[];
-  tarball = path.join(work, packed.filename);
-  files = packed.files.map((file) => file.path).sort();
-
-  appDir = path.join(work, 'app');
-  mkdirSync(appDir);
-  writeFileSync(
-    path.join(appDir, 'package.json'),
-    JSON.stringify({ name: 'package-test-app', version: '0.0.0', private: true }),
-  );
-  // --legacy-peer-deps: the peers come from the repo's node_modules up the tree, not the network.
-  const install = await run(
-    'npm',
-    [
-      'install',
-      '--no-save',
-      '--no-package-lock',
-      '--no-audit',
-      '--no-fund',
-      '--ignore-scripts',
-      '--prefer-offline',
-      '--legacy-peer-deps',
-      tarball,
-    ],
-    appDir,
-  );
-  if (install.code !== 0) throw new Error(describeFailure('npm install <tarball>', install));
+  ({ tarball, files } = await pack(ROOT, work));
+  // The peers (Nest 12) come from the repo's node_modules up the tree.
+  appDir = await installIntoNewApp(work, 'package-test-app', tarball);
   installed = path.join(appDir, 'node_modules', NAME);
   manifest = JSON.parse(readFileSync(path.join(installed, 'package.json'), 'utf8'));
   for (const file of readdirSync(FIXTURES)) {
