@@ -63,8 +63,10 @@ function single(value: string | string[] | undefined): string | undefined {
 function requestAuthority(headers: IncomingHttpHeaders, trustProxy: boolean): string | undefined {
   let host = single(headers.host);
   if (trustProxy) {
+    // A proxy may append to the header: the first value is the host the browser asked for.
     const forwarded = headers['x-forwarded-host'];
-    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',', 1)[0]?.trim();
+    const value = Array.isArray(forwarded) ? forwarded[0] : forwarded;
+    const first = typeof value === 'string' ? value.split(',', 1)[0].trim() : '';
     if (first) host = first;
   }
   const origin = host === undefined ? undefined : normalizeOrigin(`http://${host}`);
