@@ -57,10 +57,11 @@ export function resolveLegacyOptions(value: unknown, fail: FailOption): Resolved
   if (legacy.cookieSessions !== undefined)
     readers.push(cookieSessions(legacy.cookieSessions, fail));
   const names = readers.flatMap((reader) => reader.names);
-  if (new Set(names).size !== names.length) {
+  const shared = names.find((name, i) => names.indexOf(name) !== i);
+  if (shared !== undefined) {
     fail(
       'legacy.cookieSessions.name',
-      `is also a cookie of "legacy.cookieSession" (${names.map((n) => JSON.stringify(n)).join(', ')}): give each old library the cookie name it used`,
+      `gives the cookie "${shared}" that "legacy.cookieSession" reads too: give each old library the cookie name it used`,
     );
   }
   return { readers: Object.freeze(readers), until: until(legacy.until, fail) };
@@ -166,12 +167,13 @@ function refuseUnknown(
   }
 }
 
-/** The known option a mistyped one most likely meant: same letters in another case, or 2 edits away. */
+/** The known options a mistyped one most likely meant: the closest, at most 2 edits away. */
 function didYouMean(key: string, known: readonly string[]): string {
-  const best =
-    known.find((k) => k.toLowerCase() === key.toLowerCase()) ??
-    known.find((k) => distance(k.toLowerCase(), key.toLowerCase()) <= 2);
-  return best === undefined ? '' : `did you mean "${best}"?`;
+  const distances = known.map((k) => distance(k.toLowerCase(), key.toLowerCase()));
+  const best = Math.min(...distances);
+  if (best > 2) return '';
+  const names = known.filter((_, i) => distances[i] === best).map((k) => `"${k}"`);
+  return `did you mean ${names.join(' or ')}?`;
 }
 
 /** Levenshtein distance (option names are short). */
