@@ -33,6 +33,7 @@ const HEX = /^[0-9a-f]*$/i;
 /**
  * Reads the sessions that auth0 cookie-sessions 1.0.x wrote: `hex(ciphertext)$hex(iv)$hex(tag)`,
  * AES-256-GCM under the raw secret, plaintext `{ d: data, t: ms }`, accepted until `t + timeout`.
+ * The value is taken as the browser sends it (`$` as `%24`) or already percent-decoded.
  */
 export class CookieSessionsReader {
   /** The cookie a session of this format lives in: `[name]`. */
@@ -75,7 +76,9 @@ export class CookieSessionsReader {
 
   /** The plaintext of a well-formed value whose tag verifies: one decryption at most. */
   #decrypt(value: string): string | undefined {
-    const parts = value.split('$');
+    // Express's res.cookie sent the value percent-encoded, '$' as '%24'; cookie-parser decoded it.
+    // Hex holds no other character that encoding changes, so '%24' is the only escape to undo.
+    const parts = value.split(/\$|%24/i);
     if (parts.length !== 3) return undefined;
     const [ciphertext, iv, tag] = parts;
     if (ciphertext.length === 0 || ciphertext.length % 2 !== 0) return undefined;

@@ -3,7 +3,7 @@ import { createCipheriv, randomBytes } from 'node:crypto';
 /**
  * A cookie value as auth0 cookie-sessions 1.0.x wrote it: AES-256-GCM under the raw secret with a
  * random 16-byte IV, plaintext `{"d":data,"t":time}`, value `hex(ciphertext)$hex(iv)$hex(tag)`.
- * (Express's res.cookie sent it percent-encoded, `$` as `%24`; cookie parsers decode that.)
+ * This is the value the old middleware handed to Express's res.cookie; see {@link asSentByBrowser}.
  */
 export function writeCookieSessionsValue(
   secret: string | Buffer,
@@ -16,3 +16,6 @@ export function writeCookieSessionsValue(
   const ciphertext = cipher.update(message, 'utf8', 'hex') + cipher.final('hex');
   return [ciphertext, iv.toString('hex'), cipher.getAuthTag().toString('hex')].join('$');
 }
+
+/** The value as it travels in the Cookie header: Express's res.cookie percent-encoded it. */
+export const asSentByBrowser = (value: string): string => encodeURIComponent(value);

@@ -3,7 +3,7 @@ import * as fc from 'fast-check';
 import { CookieSessionReader } from '../../lib/legacy/cookie-session-reader.js';
 import { CookieSessionsReader } from '../../lib/legacy/cookie-sessions-reader.js';
 import type { LegacyCookie } from '../../lib/legacy/legacy-cookie.js';
-import { writeCookieSessionsValue } from '../legacy/cookie-sessions-format.js';
+import { asSentByBrowser, writeCookieSessionsValue } from '../legacy/cookie-sessions-format.js';
 
 /**
  * No cookie an attacker can send opens an old session unless it is a valid one: arbitrary strings
@@ -27,6 +27,7 @@ const cookieSessions = new CookieSessionsReader({ secret: SECRET });
 // Characters each format is made of, and a few that cookies and parsers treat specially.
 const CHARS = [...'0123456789abcdefABCDEFxyz$+/=-_%.;" \u00e9\u0100'];
 const char = fc.oneof(
+  fc.constant('%24'),
   fc.constantFrom(...CHARS),
   fc.string({ unit: 'binary', minLength: 1, maxLength: 2 }),
 );
@@ -101,6 +102,7 @@ const cookieSessionCase = fc.record({
 const cookieSessionsCase = fc.record({
   session: data,
   age: fc.integer({ min: 0, max: 3_600_000 }),
+  encoded: fc.boolean(),
   changes: fc.array(mutation, { minLength: 1, maxLength: 4 }),
 });
 
@@ -126,14 +128,19 @@ function judgeCookieSession(
 
 /** Runs one mutated cookie-sessions case; true when the oracle is satisfied. */
 function judgeCookieSessions(
-  input: { session: Record<string, unknown>; age: number; changes: readonly Mutation[] },
+  input: {
+    session: Record<string, unknown>;
+    age: number;
+    encoded: boolean;
+    changes: readonly Mutation[];
+  },
   forceChanged = false,
 ): boolean {
   const value = writeCookieSessionsValue(SECRET, input.session, NOW - input.age);
-  const mutated = mutate(value, input.changes);
+  const mutated = mutate(input.encoded ? asSentByBrowser(value) : value, input.changes);
   const read = cookieSessions.read(getter({ _node: mutated }), NOW);
-  // Hex is read in either case: upper-casing a digit leaves the decoded bytes as they were.
-  const unchanged = !forceChanged && mutated.toLowerCase() === value;
+  // Hex is read in either case and '$' may come percent-encoded: neither changes the bytes.
+  const unchanged = !forceChanged && mutated.replace(/%24/gi, '$').toLowerCase() === value;
   return allowed(read, unchanged, input.session);
 }
 

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { CookieSessionsReader } from '../../lib/legacy/cookie-sessions-reader.js';
-import { writeCookieSessionsValue } from '../legacy/cookie-sessions-format.js';
+import { asSentByBrowser, writeCookieSessionsValue } from '../legacy/cookie-sessions-format.js';
 
 const SECRET = 'an old cookie-sessions secret 32';
 const OTHER_SECRET = 'another secret, also 32 bytes...';
@@ -26,6 +26,12 @@ describe('CookieSessionsReader', () => {
   it('reads a valid cookie under the default name "_node"', () => {
     const read = reader().read(only('_node', valid()), NOW);
     expect(read).toEqual({ data: DATA, names: ['_node'] });
+  });
+
+  it('reads the value as the browser sends it, with "$" percent-encoded', () => {
+    const sent = asSentByBrowser(valid());
+    expect(sent).toMatch(/^[0-9a-f]+%24[0-9a-f]{32}%24[0-9a-f]{32}$/);
+    expect(reader().read(only('_node', sent), NOW)?.data).toEqual(DATA);
   });
 
   it('reads a cookie under the name the old app used', () => {
@@ -85,7 +91,8 @@ describe('CookieSessionsReader', () => {
     ['an empty ciphertext', (v: string) => v.slice(v.indexOf('$'))],
     ['a fourth part', (v: string) => `${v}$00`],
     ['a missing tag', (v: string) => v.slice(0, v.lastIndexOf('$'))],
-    ['a percent-encoded separator', (v: string) => v.replaceAll('$', '%24')],
+    ['another percent escape', (v: string) => v.replace('$', '%25')],
+    ['a percent-encoded digit', (v: string) => `%3${v.slice(1)}`],
     ['white space', (v: string) => ` ${v}`],
   ])('refuses a value with %s', (_label, change) => {
     expect(reader().read(only('_node', change(valid())), NOW)).toBeUndefined();
