@@ -1,7 +1,10 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 import type { CookieSessionOptions } from './options/cookie-session-options.interface.js';
 
-/** A class `forRootAsync({ useClass })` can use to make the options. */
+/**
+ * A class `forRootAsync({ useClass })` (or `useExisting`) can use to make the options: Nest calls
+ * its `createCookieSessionOptions()`.
+ */
 export interface CookieSessionOptionsFactory {
   createCookieSessionOptions(): CookieSessionOptions | Promise<CookieSessionOptions>;
 }
@@ -20,5 +23,5 @@ export const {
   }))
   .build();
 
-/** Injection token of the module's `SessionContext` (validated options and codec). */
-export const SESSION_CONTEXT = Symbol('nest-cookie-session.context');
+/** The options of `CookieSessionModule.forRootAsync()`: `imports`, `inject`, `useFactory`, `useClass`, `useExisting`. */
+export type CookieSessionAsyncOptions = typeof ASYNC_OPTIONS_TYPE;

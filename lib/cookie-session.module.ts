@@ -1,13 +1,19 @@
-import { Inject, Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
-import { APP_INTERCEPTOR, HttpAdapterHost } from '@nestjs/core';
+import {
+  Inject,
+  Module,
+  type MiddlewareConsumer,
+  type NestModule,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { APP_GUARD, APP_INTERCEPTOR, HttpAdapterHost, Reflector } from '@nestjs/core';
 import {
   COOKIE_SESSION_OPTIONS,
   ConfigurableModuleClass,
-  SESSION_CONTEXT,
 } from './cookie-session.module-definition.js';
-import { installOnPlatform } from './http/platform-hooks.js';
 import type { CookieSessionOptions } from './options/cookie-session-options.interface.js';
-import { SessionContext } from './session/session-context.js';
+import { installOnPlatform } from './platform/install.js';
+import { SessionRuntime } from './session/session-runtime.js';
+import { SessionGuard } from './session.guard.js';
 import { SessionInterceptor } from './session.interceptor.js';
 import { SessionService } from './session.service.js';
 
@@ -27,20 +33,38 @@ import { SessionService } from './session.service.js';
 @Module({
   providers: [
     {
-      provide: SESSION_CONTEXT,
-      useFactory: (options: CookieSessionOptions) => new SessionContext(options),
+      provide: SessionRuntime,
+      useFactory: (options: CookieSessionOptions) => new SessionRuntime(options),
       inject: [COOKIE_SESSION_OPTIONS],
     },
     SessionService,
     SessionInterceptor,
-    { provide: APP_INTERCEPTOR, useExisting: SessionInterceptor },
+    {
+      provide: APP_INTERCEPTOR,
+      // Nest leaves out a global enhancer without an `intercept` method: with
+      // `globalInterceptor: false` no interceptor pipeline runs on any route.
+      useFactory: (runtime: SessionRuntime, interceptor: SessionInterceptor) =>
+        runtime.options.globalInterceptor ? interceptor : {},
+      inject: [SessionRuntime, SessionInterceptor],
+    },
+    {
+      provide: APP_GUARD,
+      useFactory: (reflector: Reflector, runtime: SessionRuntime) =>
+        new SessionGuard(reflector, runtime),
+      inject: [Reflector, SessionRuntime],
+    },
   ],
-  exports: [SessionService, SESSION_CONTEXT],
+  exports: [SessionService],
 })
-export class CookieSessionModule extends ConfigurableModuleClass implements NestModule {
+export class CookieSessionModule
+  extends ConfigurableModuleClass
+  implements NestModule, OnApplicationBootstrap
+{
+  private checkInstallation: (() => void) | undefined;
+
   constructor(
     private readonly adapterHost: HttpAdapterHost,
-    @Inject(SESSION_CONTEXT) private readonly context: SessionContext,
+    @Inject(SessionRuntime) private readonly runtime: SessionRuntime,
   ) {
     super();
   }
@@ -50,6 +74,10 @@ export class CookieSessionModule extends ConfigurableModuleClass implements Nest
    * routes: connects the sessions to Express or Fastify.
    */
   configure(_consumer: MiddlewareConsumer): void {
-    installOnPlatform(this.adapterHost.httpAdapter, this.context);
+    this.checkInstallation = installOnPlatform(this.adapterHost.httpAdapter, this.runtime);
+  }
+
+  onApplicationBootstrap(): void {
+    this.checkInstallation?.();
   }
 }

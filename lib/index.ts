@@ -1,27 +1,32 @@
 export { CookieSessionModule } from './cookie-session.module.js';
 export {
   COOKIE_SESSION_OPTIONS,
-  SESSION_CONTEXT,
+  type CookieSessionAsyncOptions,
   type CookieSessionOptionsFactory,
 } from './cookie-session.module-definition.js';
 export { SessionService } from './session.service.js';
 export { Session, CookieSession } from './session.decorator.js';
 export { SessionInterceptor } from './session.interceptor.js';
+export { CsrfExempt } from './csrf-exempt.decorator.js';
+export { SessionCodec, type SessionCodecOptions } from './session/session-codec.js';
 export {
-  SessionCodec,
-  CLOCK_SKEW_MS,
-  type OpenedSeal,
-  type SealTimes,
-} from './crypto/session-codec.js';
-export { SessionTooLargeError } from './session-too-large.error.js';
-export { CookieSessionOptionsError } from './options/resolve-options.js';
+  CookieSessionError,
+  CookieSessionOptionsError,
+  SessionNotAttachedError,
+  SessionOutsideRequestError,
+  SessionPlatformError,
+  SessionTooLargeError,
+} from './errors.js';
 export type {
   CookieSessionOptions,
+  CsrfOption,
   SessionRequestOptions,
+  ValidateSession,
 } from './options/cookie-session-options.interface.js';
+export type { LegacyOptions } from './legacy/legacy-options.js';
 export type {
   SessionData,
   SessionMethods,
   SessionObject,
   SessionRequestProperties,
-} from './session-data.interface.js';
+} from './session/session-data.interface.js';

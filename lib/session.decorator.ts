@@ -1,7 +1,7 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import { rawRequestOfContext } from './http/request-of.js';
-import type { SessionData, SessionObject } from './session-data.interface.js';
-import { SessionState } from './session/session-state.js';
+import { rawRequestOfContext } from './platform/request-of.js';
+import { sessionOf } from './platform/session-request.js';
+import type { SessionData, SessionObject } from './session/session-data.interface.js';
 
 /**
  * The type of a session object: your data plus `isNew`, `populated`, `isChanged`,
@@ -11,8 +11,9 @@ export type Session<T extends object = SessionData> = SessionObject<T>;
 
 /**
  * The request's session (`@Session() session`) or one of its values (`@Session('userId')`).
- * Import it from 'nest-cookie-session', not '@nestjs/common' (whose `Session` only returns
- * `req.session`); it is also exported as `CookieSession`.
+ * Import it from 'nest-cookie-session': `@nestjs/common` has a `Session` decorator too, which
+ * returns the same `req.session` object at run time but has no `Session<T>` type. Also exported
+ * as `CookieSession`.
  *
  * @example
  * @Get('/')
@@ -23,7 +24,7 @@ export type Session<T extends object = SessionData> = SessionObject<T>;
  */
 export const Session = createParamDecorator(
   (key: string | undefined, context: ExecutionContext) => {
-    const session = SessionState.of(rawRequestOfContext(context)).current;
+    const session = sessionOf(rawRequestOfContext(context)).current;
     return key === undefined ? session : (session as Record<string, unknown>)[key];
   },
 );

@@ -1,16 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { SESSION_CONTEXT } from './cookie-session.module-definition.js';
-import { chunkName, readSessionCookie, splitIntoChunks } from './http/cookie-jar.js';
+import { chunkName, splitIntoChunks } from './cookie/chunks.js';
+import { SessionOutsideRequestError } from './errors.js';
 import type { SessionRequestOptions } from './options/cookie-session-options.interface.js';
-import type { SessionObject as Session, SessionData } from './session-data.interface.js';
-import { requestScope } from './session/request-scope.js';
-import type { SessionContext } from './session/session-context.js';
-import { SessionState } from './session/session-state.js';
+import { requestScope } from './platform/request-scope.js';
+import { sessionOf } from './platform/session-request.js';
+import type { SessionObject as Session, SessionData } from './session/session-data.interface.js';
+import type { RequestSession } from './session/request-session.js';
+import { SessionRuntime } from './session/session-runtime.js';
+import { toJson } from './session/session-sealer.js';
 
 /**
  * The current request's session, from any provider, guard, interceptor, pipe, filter or
  * controller — a singleton that finds the request through AsyncLocalStorage, not a
- * REQUEST-scoped provider.
+ * REQUEST-scoped provider. It follows the async context: a callback scheduled while another
+ * request is handled sees that request's session.
  *
  * @example
  * @Injectable()
@@ -23,29 +26,31 @@ import { SessionState } from './session/session-state.js';
  */
 @Injectable()
 export class SessionService {
-  constructor(@Inject(SESSION_CONTEXT) private readonly context: SessionContext) {}
+  constructor(@Inject(SessionRuntime) private readonly runtime: SessionRuntime) {}
 
   /**
    * The session object (the same one as `@Session()` and `request.session`).
-   * @throws Error when called outside an HTTP request.
+   * @throws SessionOutsideRequestError when called outside an HTTP request.
    */
   get<T extends object = SessionData>(): Session<T> {
-    return this.state().current as unknown as Session<T>;
+    return this.session().current as unknown as Session<T>;
   }
 
   /** Ends the session: the response expires the cookie (and all its chunks). */
   destroy(): void {
-    this.state().destroy();
+    this.session().destroy();
   }
 
   /** Drops all data and starts a new session with a new creation time; returns it. */
   regenerate<T extends object = SessionData>(): Session<T> {
-    return this.state().regenerate() as unknown as Session<T>;
+    const session = this.session();
+    session.regenerate();
+    return session.current as unknown as Session<T>;
   }
 
   /** This request's options (the same object as `request.sessionOptions`). */
   get options(): SessionRequestOptions {
-    return this.state().options;
+    return this.session().options;
   }
 
   /**
@@ -55,29 +60,37 @@ export class SessionService {
    * await request(app.getHttpServer()).get('/profile').set('Cookie', sessions.toCookieHeader({ userId: 1 }));
    */
   toCookieHeader(data: SessionData): string {
-    const { name, maxChunks } = this.context.options;
-    const chunks = splitIntoChunks(name, this.context.codec.seal(data), maxChunks);
+    const { name, maxChunks, maxAge } = this.runtime.options;
+    const now = Date.now();
+    const expiresAt = this.runtime.options.expires?.getTime() ?? now + maxAge;
+    const value = this.runtime.sealer.seal(toJson(data), {
+      createdAt: now,
+      issuedAt: now,
+      expiresAt,
+      validatedAt: now,
+      lifetime: 0,
+    });
+    const chunks = splitIntoChunks(name, value, maxChunks);
     return chunks.map((chunk, i) => `${chunkName(name, i)}=${chunk}`).join('; ');
   }
 
   /**
-   * The session data a `Cookie` header carries, or `undefined` (absent, tampered, expired…):
-   * for WebSocket handshakes and other entry points that are not HTTP requests.
+   * The session data a `Cookie` header carries, or `undefined` (absent, tampered, expired,
+   * carried twice…): for WebSocket handshakes and other entry points that are not HTTP requests.
    */
   fromCookieHeader<T extends object = SessionData>(header: string | undefined): T | undefined {
-    const { name, maxChunks } = this.context.options;
-    return this.context.codec.open<T>(readSessionCookie(header, name, maxChunks).value);
+    const carried = this.runtime.carried({ headers: { cookie: header } } as never);
+    if (carried?.seal === undefined) return undefined;
+    return this.runtime.sealer.open(carried.seal, Date.now())?.data as T | undefined;
   }
 
-  private state(): SessionState {
+  private session(): RequestSession {
     const req = requestScope.getStore();
-    if (!req) {
-      throw new Error(
-        'SessionService was used outside an HTTP request. Use it while a request is handled (controllers, ' +
-          'guards, interceptors, pipes, filters, providers they call); in middleware read req.session; for ' +
-          'WebSockets use fromCookieHeader().',
-      );
-    }
-    return SessionState.of(req);
+    if (!req) throw new SessionOutsideRequestError('SessionService');
+    return sessionOf(req);
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return 'SessionService {}';
   }
 }

@@ -5,8 +5,6 @@ import { HINT_LENGTH } from './seal-format.js';
 export interface DerivedKey {
   /** Position in the ring: 0 seals, every key opens. */
   readonly index: number;
-  /** 32-byte AES-256-GCM key. */
-  readonly key: Buffer;
   /** 4 bytes that tell which key sealed a value, so opening tries one key, not all. */
   readonly hint: Buffer;
 }
@@ -23,27 +21,27 @@ function derive(secret: Buffer, info: Buffer, length: number): Buffer {
 
 /**
  * The ring of keys: `keys[0]` seals, every key opens. Secrets are turned into keys once, at
- * start-up; the secrets themselves are not kept.
+ * start-up, and dropped; the AES keys live in a private field, out of reach of `util.inspect`,
+ * `JSON.stringify` and loggers.
  */
 export class KeyRing {
+  /** The derived keys, by ring position (hints only: the AES keys are in `#aesKeys`). */
   readonly keys: readonly DerivedKey[];
-  private readonly byHint = new Map<number, DerivedKey[]>();
+  readonly #aesKeys: Buffer[];
+  readonly #byHint = new Map<number, DerivedKey[]>();
 
   constructor(secrets: readonly (string | Buffer)[]) {
     if (secrets.length === 0) throw new TypeError('KeyRing needs at least one secret');
-    this.keys = secrets.map((secret, index) => {
-      const bytes = typeof secret === 'string' ? Buffer.from(secret, 'utf8') : Buffer.from(secret);
-      return {
-        index,
-        key: derive(bytes, KEY_INFO, 32),
-        hint: derive(bytes, HINT_INFO, HINT_LENGTH),
-      };
-    });
+    const bytes = secrets.map((s) => (typeof s === 'string' ? Buffer.from(s, 'utf8') : s));
+    this.#aesKeys = bytes.map((secret) => derive(secret, KEY_INFO, 32));
+    this.keys = bytes.map((secret, index) =>
+      Object.freeze({ index, hint: derive(secret, HINT_INFO, HINT_LENGTH) }),
+    );
     for (const key of this.keys) {
       const id = key.hint.readUInt32BE(0);
-      const sameHint = this.byHint.get(id);
+      const sameHint = this.#byHint.get(id);
       if (sameHint) sameHint.push(key);
-      else this.byHint.set(id, [key]);
+      else this.#byHint.set(id, [key]);
     }
   }
 
@@ -52,8 +50,22 @@ export class KeyRing {
     return this.keys[0];
   }
 
+  /** The AES-256 key of ring position `index`. */
+  aesKey(index: number): Buffer {
+    return this.#aesKeys[index];
+  }
+
   /** Keys whose hint matches (normally one; a 32-bit collision yields several, all tried). */
   candidates(hint: number): readonly DerivedKey[] {
-    return this.byHint.get(hint) ?? [];
+    return this.#byHint.get(hint) ?? [];
+  }
+
+  /** Shown by `util.inspect` and loggers: how many keys, nothing of them. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `KeyRing { keys: ${this.keys.length} }`;
+  }
+
+  toJSON(): object {
+    return { keys: this.keys.length };
   }
 }

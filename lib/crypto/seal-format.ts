@@ -1,49 +1,98 @@
 /**
- * Byte layout of a seal (version 1). Everything here is fixed-width so that a seal can be
- * checked for length before any decryption is attempted.
+ * Byte layout of a seal (version 2). Everything before the ciphertext is fixed-width, so a seal
+ * can be checked for length, and its times read, before any decryption is attempted.
  *
- *   seal      = version(1) | keyHint(4) | iv(12) | ciphertext | tag(16)     (then base64url)
- *   plaintext = createdAt(6) | issuedAt(6) | expiresAt(6) | JSON            (ms since epoch, big-endian)
+ *   seal   = version(1) | keyHint(4) | times(30) | iv(12) | ciphertext(JSON) | tag(16)   (then base64url)
+ *   times  = createdAt(6) | issuedAt(6) | expiresAt(6) | validatedAt(6) | lifetime(6)
  *
- * The timestamps live inside the ciphertext: nothing about the session, not even its age, is
- * readable without the key. The header (version + key hint) is authenticated as AAD together
- * with the cookie name, so a seal cannot be replayed under another cookie name or version.
+ * Times are milliseconds since the epoch, big-endian. They travel in the clear so that a
+ * request that does not need the data can tell whether a renewal or a validation is due without
+ * decrypting anything; they are authenticated (the whole header is additional data, together
+ * with the cookie name), so a changed time makes the seal fail to open. `lifetime` is a lifetime
+ * chosen for this session by the application (0: the module's `maxAge`); `validatedAt` the last
+ * successful validation (0: never).
  */
-export const SEAL_VERSION = 1;
-export const VERSION_LENGTH = 1;
+export const SEAL_VERSION = 2;
+export const HINT_OFFSET = 1;
 export const HINT_LENGTH = 4;
-export const HEADER_LENGTH = VERSION_LENGTH + HINT_LENGTH;
+export const TIME_LENGTH = 6;
+export const TIME_FIELDS = ['createdAt', 'issuedAt', 'expiresAt', 'validatedAt', 'lifetime'] as const;
+export const TIMES_OFFSET = HINT_OFFSET + HINT_LENGTH;
+export const HEADER_LENGTH = TIMES_OFFSET + TIME_FIELDS.length * TIME_LENGTH;
 export const IV_LENGTH = 12;
 export const TAG_LENGTH = 16;
-export const TIME_LENGTH = 6;
-export const TIMES_LENGTH = 3 * TIME_LENGTH;
-/** Bytes a seal adds around the JSON: header, IV, timestamps and tag. */
-export const SEAL_OVERHEAD = HEADER_LENGTH + IV_LENGTH + TIMES_LENGTH + TAG_LENGTH;
+/** Bytes a seal adds around the JSON: header, IV and tag. */
+export const SEAL_OVERHEAD = HEADER_LENGTH + IV_LENGTH + TAG_LENGTH;
+/** Latest instant (or longest lifetime) a seal can carry: 6 bytes of milliseconds (the year 10889). */
+export const MAX_TIME = 2 ** (8 * TIME_LENGTH) - 1;
+
+/** The times every seal carries in its header. */
+export interface SealTimes {
+  /** When the session began; kept across renewals, for `absoluteTimeout`. */
+  readonly createdAt: number;
+  /** When this seal was made. */
+  readonly issuedAt: number;
+  /** When this seal stops opening. */
+  readonly expiresAt: number;
+  /** When the session last passed the application's validation (0: never). */
+  readonly validatedAt: number;
+  /** Lifetime the application chose for this session, in ms (0: the module's `maxAge`). */
+  readonly lifetime: number;
+}
+
+/** What a seal's header says, read without decrypting (authentic only once the seal opens). */
+export interface SealHeader extends SealTimes {
+  readonly hint: number;
+}
 
 /** Length in characters of `bytes` bytes encoded as unpadded base64url. */
 export function base64UrlLength(bytes: number): number {
   return Math.ceil((bytes * 4) / 3);
 }
 
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const ALPHABET = /^[A-Za-z0-9_-]*$/;
 
 /**
- * Decodes unpadded base64url strictly. Node's decoder skips characters outside the alphabet,
- * stops at `=`, accepts `+` and `/`, and ignores the unused low bits of the last character, so
- * several strings could decode to the same bytes; a seal has exactly one accepted spelling.
- * A skipped character or a `=` shortens the output, so the length check catches them; `+` and
- * `/` are looked for; the last character's unused bits must be zero. (Cheaper than a
- * character-class scan or encoding the bytes back, and equivalent to both.)
+ * Decodes unpadded base64url strictly: one accepted spelling per byte string. Node's decoder
+ * skips characters outside the alphabet, keeps only the low byte of other UTF-16 units (so `Ł`
+ * reads as `A`), accepts `+` and `/` and ignores the unused bits of the last character; each of
+ * those would give a seal several spellings. So every character is checked against the
+ * alphabet, and the bytes must encode back to the very same string.
  */
 export function decodeBase64UrlStrict(value: string): Buffer | undefined {
-  const rest = value.length % 4;
-  if (rest === 1) return undefined;
+  if (!ALPHABET.test(value)) return undefined;
   const bytes = Buffer.from(value, 'base64url');
-  if (bytes.length !== (value.length * 3) >> 2) return undefined;
-  if (value.includes('+') || value.includes('/')) return undefined;
-  if (rest !== 0) {
-    const last = ALPHABET.indexOf(value[value.length - 1]);
-    if ((last & (rest === 2 ? 0b1111 : 0b11)) !== 0) return undefined;
-  }
-  return bytes;
+  return bytes.toString('base64url') === value ? bytes : undefined;
+}
+
+/** Reads the header of decoded seal bytes (the caller checked the length). */
+export function readHeader(bytes: Buffer): SealHeader {
+  const at = (i: number) => bytes.readUIntBE(TIMES_OFFSET + i * TIME_LENGTH, TIME_LENGTH);
+  return {
+    hint: bytes.readUInt32BE(HINT_OFFSET),
+    createdAt: at(0),
+    issuedAt: at(1),
+    expiresAt: at(2),
+    validatedAt: at(3),
+    lifetime: at(4),
+  };
+}
+
+/**
+ * Writes version, hint and times into the first `HEADER_LENGTH` bytes of `target`.
+ * @throws RangeError when a time is not a whole number of milliseconds from 0 to `MAX_TIME`.
+ */
+export function writeHeader(target: Buffer, hint: Buffer, times: SealTimes): void {
+  target[0] = SEAL_VERSION;
+  hint.copy(target, HINT_OFFSET, 0, HINT_LENGTH);
+  TIME_FIELDS.forEach((field, i) => {
+    const value = times[field];
+    // Buffer#writeUIntBE would silently store NaN as 0 (the epoch) and truncate fractions.
+    if (!Number.isInteger(value) || value < 0 || value > MAX_TIME) {
+      throw new RangeError(
+        `A seal's ${field} must be a whole number of milliseconds from 0 to ${MAX_TIME} (got ${value})`,
+      );
+    }
+    target.writeUIntBE(value, TIMES_OFFSET + i * TIME_LENGTH, TIME_LENGTH);
+  });
 }

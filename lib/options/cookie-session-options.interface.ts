@@ -1,3 +1,20 @@
+import type { LegacyOptions } from '../legacy/legacy-options.js';
+
+/**
+ * The server-side check of a session (revocation): `true` keeps it, `false` ends it. Called with
+ * the session object and the platform's request (Express `Request` or Fastify `FastifyRequest`).
+ * A throw or a rejected promise fails the request (a 500 unless the error says otherwise) and
+ * keeps the client's cookie.
+ */
+export type ValidateSession = (
+  session: Readonly<Record<string, unknown>>,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  request: any,
+) => boolean | Promise<boolean>;
+
+/** Cross-origin request protection: `true` (default), `false`, or trusted origins. */
+export type CsrfOption = boolean | { trustedOrigins?: readonly string[] };
+
 /**
  * Options of `CookieSessionModule.forRoot()` and `new SessionCodec()`.
  * Exactly one of `secret` and `keys` is required; everything else has a default.
@@ -14,7 +31,11 @@ export interface CookieSessionOptions {
    * first and removing the old one after `maxAge` (see the README).
    */
   keys?: readonly (string | Buffer)[];
-  /** Cookie name (a cookie-name token). Chunks are named `name.1`, `name.2`, … @default 'session' */
+  /**
+   * Cookie name (any name the `cookie` package accepts). Chunks are named `name.1`, `name.2`, …
+   * @default '__Host-session' when `secure: true`, `path: '/'` and no `domain` (a name no
+   * sibling subdomain can set); 'session' otherwise
+   */
   name?: string;
   /**
    * Lifetime of a seal in milliseconds, enforced on the server from the time inside the seal;
@@ -30,10 +51,23 @@ export interface CookieSessionOptions {
    */
   absoluteTimeout?: number;
   /**
-   * Re-seal with a fresh expiry on every response to a request that carried a valid session,
-   * even when the session was not touched (a sliding expiry). @default true
+   * Sliding expiry: re-seal an unchanged valid session with a fresh expiry once its seal is
+   * `renewAfter` old (at once when it was sealed under an old key). @default true
    */
   autoRenew?: boolean;
+  /**
+   * How old (ms) a seal must be before `autoRenew` re-seals an unchanged session; `0` renews on
+   * every response. @default half of the seal's lifetime
+   */
+  renewAfter?: number;
+  /**
+   * Server-side check that a session is still wanted (logout everywhere, password change,
+   * disabled user), run before any application code can read the session, at most once per
+   * `validateInterval`. @default undefined
+   */
+  validate?: ValidateSession;
+  /** How long (ms) a successful `validate` holds before the session is checked again. @default 0 */
+  validateInterval?: number;
   /**
    * Send the cookie without `Expires`/`Max-Age`, so the browser drops it when it closes.
    * The server still enforces `maxAge`. @default false
@@ -69,9 +103,26 @@ export interface CookieSessionOptions {
   saveUninitialized?: boolean;
   /**
    * How many cookies (`name`, `name.1`, …) one session may span when its seal is longer than
-   * the 4096 bytes a browser keeps per cookie. @default 1
+   * the 4096 bytes a browser keeps per cookie; at most 3, so that a client never carries more
+   * than a default Node server accepts in its request headers. @default 1
    */
   maxChunks?: number;
+  /**
+   * Read the sessions of the libraries this one replaces (expressjs `cookie-session`, the
+   * AES-GCM `cookie-sessions`) and re-seal them, so switching logs nobody out. @default undefined
+   */
+  legacy?: LegacyOptions;
+  /**
+   * Refuse cross-origin browser requests with unsafe methods (CSRF), judged from
+   * `Sec-Fetch-Site` and `Origin`. @default true
+   */
+  csrf?: CsrfOption;
+  /**
+   * Register `SessionInterceptor` as a global interceptor. `false` saves the Nest interceptor
+   * pipeline on every route; an oversized session then becomes a 500 on Fastify (from an
+   * `onSend` hook) and a logged error on Express. @default true
+   */
+  globalInterceptor?: boolean;
 }
 
 /**

@@ -1,88 +1,110 @@
-import type { SessionObject as Session } from '../session-data.interface.js';
+import type { SessionObject as Session } from './session-data.interface.js';
 
 /** What a session object needs from the request it belongs to. */
 export interface SessionOwner {
   readonly isNew: boolean;
   isChanged(session: object): boolean;
-  regenerate(): object;
+  regenerate(): void;
   requestSave(): void;
+  /** Told of every change to the session's own keys (nested changes show in the JSON only). */
+  changed(key: string): void;
 }
 
-/** A class whose constructor returns the object it is given, so a subclass can add fields to it. */
-class Adopted {
-  constructor(data: object) {
-    return data;
+/** The session object's own members: never data, never stored. */
+export const SESSION_MEMBERS: ReadonlySet<string> = new Set([
+  'isNew',
+  'populated',
+  'isChanged',
+  'regenerate',
+  'save',
+]);
+
+function refuse(key: string): never {
+  throw new TypeError(
+    `"${key}" is a member of the session object and cannot hold data: store it under another key`,
+  );
+}
+
+/**
+ * The traps of one session object: its data lives in the target, a plain object that JSON,
+ * `Object.keys` and spreading see as it is; the members answer from the owner. The handler is
+ * the session's only link to its request.
+ */
+class SessionHandler implements ProxyHandler<Record<string, unknown>> {
+  readonly #regenerate: (callback?: (err?: unknown) => void) => void;
+  readonly #save: (callback?: (err?: unknown) => void) => void;
+
+  constructor(private readonly owner: SessionOwner) {
+    // Passport 0.6+ calls these on req.session when it logs a user in or out.
+    this.#regenerate = (callback) => {
+      owner.regenerate();
+      if (typeof callback === 'function') callback();
+    };
+    this.#save = (callback) => {
+      owner.requestSave();
+      if (typeof callback === 'function') callback();
+    };
+  }
+
+  get(target: Record<string, unknown>, key: string | symbol, receiver: unknown): unknown {
+    if (typeof key === 'string' && SESSION_MEMBERS.has(key)) {
+      switch (key) {
+        case 'isNew':
+          return this.owner.isNew;
+        case 'populated':
+          return Object.keys(target).length > 0;
+        case 'isChanged':
+          return this.owner.isChanged(target);
+        case 'regenerate':
+          return this.#regenerate;
+        default:
+          return this.#save;
+      }
+    }
+    return Reflect.get(target, key, receiver);
+  }
+
+  set(target: Record<string, unknown>, key: string | symbol, value: unknown): boolean {
+    if (typeof key === 'string') {
+      if (SESSION_MEMBERS.has(key)) refuse(key);
+      this.owner.changed(key);
+    }
+    return Reflect.set(target, key, value);
+  }
+
+  defineProperty(
+    target: Record<string, unknown>,
+    key: string | symbol,
+    descriptor: PropertyDescriptor,
+  ): boolean {
+    if (typeof key === 'string') {
+      if (SESSION_MEMBERS.has(key)) refuse(key);
+      this.owner.changed(key);
+    }
+    return Reflect.defineProperty(target, key, descriptor);
+  }
+
+  deleteProperty(target: Record<string, unknown>, key: string | symbol): boolean {
+    if (typeof key === 'string') this.owner.changed(key);
+    return Reflect.deleteProperty(target, key);
+  }
+
+  has(target: Record<string, unknown>, key: string | symbol): boolean {
+    return (typeof key === 'string' && SESSION_MEMBERS.has(key)) || Reflect.has(target, key);
   }
 }
 
 /**
- * Links a session object to its request through a private field stamped onto the data object
- * itself: invisible to JSON, `Object.keys` and spreading, like a WeakMap entry, but without the
- * WeakMap's per-entry cost on every request and in every garbage collection.
+ * The session object of `owner` over a fresh object of JSON data (never one the caller keeps
+ * using). Keys named like a member are dropped, as cookie-session does, so data merged into a
+ * session cannot shadow `regenerate` or `save`.
  */
-class OwnerStamp extends Adopted {
-  readonly #owner: SessionOwner;
-
-  constructor(data: object, owner: SessionOwner) {
-    super(data);
-    this.#owner = owner;
-  }
-
-  static find(session: object): SessionOwner | undefined {
-    return #owner in session ? (session as OwnerStamp).#owner : undefined;
-  }
+export function createSessionObject(data: Record<string, unknown>, owner: SessionOwner): Session {
+  for (const key of SESSION_MEMBERS) if (Object.hasOwn(data, key)) delete data[key];
+  return new Proxy(data, new SessionHandler(owner)) as Session;
 }
 
-function ownerOf(session: object): SessionOwner {
-  const owner = OwnerStamp.find(session);
-  if (!owner) throw new TypeError('This session object no longer belongs to a request');
-  return owner;
-}
-
-function callBack(callback: unknown): void {
-  if (typeof callback === 'function') callback();
-}
-
-// Members live on the prototype, so they are non-enumerable: JSON.stringify, Object.keys and
-// spreading see the data only, and nothing of this is ever sealed into the cookie.
-const SESSION_PROTOTYPE = Object.create(Object.prototype, {
-  isNew: {
-    get(this: object) {
-      return OwnerStamp.find(this)?.isNew ?? true;
-    },
-  },
-  populated: {
-    get(this: object) {
-      return Object.keys(this).length > 0;
-    },
-  },
-  isChanged: {
-    get(this: object) {
-      return OwnerStamp.find(this)?.isChanged(this) ?? false;
-    },
-  },
-  // Passport 0.6+ calls these on req.session when it logs a user in or out.
-  regenerate: {
-    value(this: object, callback?: (err?: unknown) => void) {
-      ownerOf(this).regenerate();
-      callBack(callback);
-    },
-  },
-  save: {
-    value(this: object, callback?: (err?: unknown) => void) {
-      ownerOf(this).requestSave();
-      callBack(callback);
-    },
-  },
-});
-
-/**
- * Turns a fresh object of JSON data (never one the caller keeps using) into the session object
- * of `owner`, in place.
- */
-export function adoptAsSession(data: object, owner: SessionOwner): Session {
-  // Stamped before the prototype changes: V8 handles the other order more slowly.
-  new OwnerStamp(data, owner);
-  Object.setPrototypeOf(data, SESSION_PROTOTYPE);
-  return data as Session;
+/** The own enumerable data of `value`, as a fresh object without member names. */
+export function copyData(value: object): Record<string, unknown> {
+  return { ...(value as Record<string, unknown>) };
 }

@@ -11,7 +11,7 @@
  * Not part of the main entry: augmenting 'fastify' from there would break the type check
  * (TS2664, with `skipLibCheck: false`) of every app that does not use Fastify.
  */
-import type { SessionRequestProperties } from '../session-data.interface.js';
+import type { SessionRequestProperties } from '../session/session-data.interface.js';
 
 declare module 'fastify' {
   // eslint-disable-next-line @typescript-eslint/no-empty-interface

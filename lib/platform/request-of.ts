@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { ExecutionContext } from '@nestjs/common';
-import { requestScope } from '../session/request-scope.js';
-import { CONTEXT, type SessionRequest } from '../session/session-state.js';
+import { SessionOutsideRequestError } from '../errors.js';
+import { requestScope } from './request-scope.js';
+import { RUNTIME, type SessionRequest } from './session-request.js';
 
 /** The raw Node request behind a platform request (Fastify wraps it; Express is it). */
 export function rawRequestOf(request: { raw?: IncomingMessage } & object): SessionRequest {
@@ -25,14 +26,11 @@ export function rawRequestOfContext(context: ExecutionContext): SessionRequest {
   const graphql = context.getArgByIndex<GraphQLContextLike | undefined>(2);
   for (const candidate of [graphql?.req, graphql?.request, graphql?.reply?.request]) {
     // Only a request this module is attached to: a context may use `req` for something else.
-    if (candidate && typeof candidate === 'object' && rawRequestOf(candidate)[CONTEXT]) {
+    if (candidate && typeof candidate === 'object' && rawRequestOf(candidate)[RUNTIME]) {
       return rawRequestOf(candidate);
     }
   }
   const current = requestScope.getStore();
   if (current) return current;
-  throw new Error(
-    `@Session() needs an HTTP request, and this ${context.getType()} context has none. ` +
-      'For WebSockets, read the handshake with SessionService.fromCookieHeader().',
-  );
+  throw new SessionOutsideRequestError(`@Session() in a ${context.getType()} context`);
 }

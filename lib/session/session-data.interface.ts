@@ -1,4 +1,4 @@
-import type { SessionRequestOptions } from './options/cookie-session-options.interface.js';
+import type { SessionRequestOptions } from '../options/cookie-session-options.interface.js';
 
 /**
  * The data of a session: a plain object of JSON values. Augment it to type `@Session()`,

@@ -1,13 +1,17 @@
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 
+/** The first value of a header that may be repeated or a comma-separated list. */
+export function firstHeaderValue(value: string | string[] | undefined): string | undefined {
+  const first = Array.isArray(value) ? value[0] : value;
+  return first?.split(',', 1)[0].trim();
+}
+
 /** Whether the request reached us over HTTPS (or, with `trustProxy`, reached the proxy so). */
 export function isHttps(req: IncomingMessage, trustProxy: boolean): boolean {
   if ((req.socket as TLSSocket | undefined)?.encrypted) return true;
   if (!trustProxy) return false;
-  const header = req.headers['x-forwarded-proto'];
-  const first = (Array.isArray(header) ? header[0] : header)?.split(',', 1)[0];
-  return first?.trim().toLowerCase() === 'https';
+  return firstHeaderValue(req.headers['x-forwarded-proto'])?.toLowerCase() === 'https';
 }
 
 /**
@@ -15,20 +19,8 @@ export function isHttps(req: IncomingMessage, trustProxy: boolean): boolean {
  * `[::1]`): browsers treat those origins as secure and keep Secure cookies from plain HTTP.
  */
 export function isLocalhost(req: IncomingMessage): boolean {
-  const host = req.headers.host;
+  const host = req.headers.host?.toLowerCase();
   if (!host) return false;
-  // Requests of one app nearly always carry the same Host: remember the last answer.
-  if (host !== lastHost) {
-    lastHost = host;
-    lastHostIsLocal = hostIsLocal(host.toLowerCase());
-  }
-  return lastHostIsLocal;
-}
-
-let lastHost: string | undefined;
-let lastHostIsLocal = false;
-
-function hostIsLocal(host: string): boolean {
   const hostname = host.startsWith('[')
     ? host.slice(0, host.indexOf(']') + 1)
     : host.split(':', 1)[0];

@@ -1,0 +1,75 @@
+import { SessionTooLargeError } from '../errors.js';
+
+/** Browsers keep at most 4096 bytes of `name=value` per cookie (RFC 6265 §6.1). */
+export const COOKIE_LIMIT = 4096;
+
+/**
+ * Most cookies one session may span. A default Node server refuses request headers over 16 KB
+ * (HTTP 431): three full cookies (12 KB) leave room for the request line, the other headers and
+ * the application's other cookies, so no client is ever locked out by a session we wrote.
+ */
+export const MAX_CHUNKS = 3;
+
+// Chunk indexes this library can have written under any configuration: anything else is not
+// ours to clear, and clearing it would let a request inflate its response.
+const CHUNK_INDEX = /^[1-9]$|^1\d$/;
+
+/** The name of chunk `index` of cookie `name`: `name`, `name.1`, `name.2`, … */
+export function chunkName(name: string, index: number): string {
+  return index === 0 ? name : `${name}.${index}`;
+}
+
+/** The chunk index of `cookieName` in session cookie `name`, or -1 when it is not one. */
+export function chunkIndex(name: string, cookieName: string): number {
+  if (cookieName === name) return 0;
+  if (cookieName.length <= name.length + 1 || !cookieName.startsWith(name)) return -1;
+  if (cookieName[name.length] !== '.') return -1;
+  const index = cookieName.slice(name.length + 1);
+  return CHUNK_INDEX.test(index) ? Number(index) : -1;
+}
+
+/** Characters of a seal that chunk `index` of cookie `name` holds when full. */
+function room(name: string, index: number): number {
+  return COOKIE_LIMIT - chunkName(name, index).length - 1;
+}
+
+/**
+ * Joins the chunks a request carried into the seal. Every chunk but the last is full, so
+ * chunks after the first short one are stale leftovers (a clearing response that was lost) and
+ * are not part of the seal: the seal is found with one decryption, not one per guess.
+ */
+export function joinChunks(name: string, parts: readonly string[]): string {
+  let joined = '';
+  for (let i = 0; i < parts.length; i++) {
+    joined += parts[i];
+    if (parts[i].length < room(name, i)) break;
+  }
+  return joined;
+}
+
+/**
+ * Splits a seal over cookies `name`, `name.1`, … so that each `name=value` fits the browser's
+ * limit. @throws SessionTooLargeError when more than `maxChunks` cookies would be needed.
+ */
+export function splitIntoChunks(name: string, value: string, maxChunks: number): string[] {
+  // Both numbers count bytes of `name=value` over `maxChunks` cookies, so that `size > limit`
+  // exactly when the value does not fit (with one cookie: the `name=value` length vs 4096).
+  let names = 0;
+  for (let i = 0; i < maxChunks; i++) names += chunkName(name, i).length + 1;
+  const limit = maxChunks * COOKIE_LIMIT;
+  const size = names + value.length;
+  if (size > limit) throw new SessionTooLargeError(name, size, limit, maxChunks);
+  const chunks: string[] = [];
+  for (let offset = 0, i = 0; offset < value.length || i === 0; i++) {
+    chunks.push(value.slice(offset, offset + room(name, i)));
+    offset += room(name, i);
+  }
+  return chunks;
+}
+
+/** Longest seal `maxChunks` cookies of session cookie `name` can carry. */
+export function maxSealLength(name: string, maxChunks: number): number {
+  let total = 0;
+  for (let i = 0; i < maxChunks; i++) total += room(name, i);
+  return total;
+}

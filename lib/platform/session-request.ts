@@ -1,0 +1,84 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SessionNotAttachedError } from '../errors.js';
+import type { CarriedCookie } from '../session/carried-cookie.js';
+import { RequestSession } from '../session/request-session.js';
+import type { SessionRuntime } from '../session/session-runtime.js';
+
+export const RUNTIME = Symbol('nest-cookie-session.runtime');
+export const SESSION = Symbol('nest-cookie-session.session');
+export const CARRIED = Symbol('nest-cookie-session.carried');
+/** The response, where the platform does not link it itself (Express sets `req.res`). */
+export const RESPONSE = Symbol('nest-cookie-session.response');
+
+/** A raw Node request as the platforms hand it to us, with our links on it. */
+export interface SessionRequest extends IncomingMessage {
+  [RUNTIME]?: SessionRuntime;
+  [SESSION]?: RequestSession;
+  /** The session cookie as read on entry (`null`: none), so it is read once per request. */
+  [CARRIED]?: CarriedCookie | null;
+  [RESPONSE]?: ServerResponse;
+  res?: ServerResponse;
+}
+
+/**
+ * The session of `req`, created on first use.
+ * @throws SessionNotAttachedError when the module did not attach to this request.
+ */
+export function sessionOf(req: SessionRequest): RequestSession {
+  const existing = req[SESSION];
+  if (existing) return existing;
+  const runtime = req[RUNTIME];
+  const res = req[RESPONSE] ?? req.res;
+  if (!runtime || !res) throw new SessionNotAttachedError();
+  const carried = req[CARRIED] === undefined ? runtime.carried(req) : (req[CARRIED] ?? undefined);
+  const peeked = runtime.peek(carried, Date.now());
+  return (req[SESSION] = new RequestSession(req, res, runtime, carried, peeked));
+}
+
+/**
+ * The first step of every request: reads the session cookie's clear-text header and starts the
+ * session's work only when something is due — a renewal, the adoption of a replaced library's
+ * cookie, or a validation, which completes (returned promise) before any application code runs.
+ * Everything else stays lazy: a request that never touches its session costs no decryption.
+ */
+export function enterRequest(
+  req: SessionRequest,
+  runtime: SessionRuntime,
+  platformRequest: unknown,
+): Promise<void> | undefined {
+  const carried = runtime.carried(req);
+  req[CARRIED] = carried ?? null;
+  if (!carried) return undefined;
+  const now = Date.now();
+  const peeked = runtime.peek(carried, now);
+  const adoptable = peeked === undefined && carried.legacy.size > 0;
+  const validation = peeked
+    ? runtime.validationDue(peeked.validatedAt, now)
+    : adoptable && runtime.options.validate !== undefined;
+  const renewal = peeked !== undefined && runtime.options.autoRenew && runtime.renewalDue(peeked, now);
+  if (!validation && !renewal && !adoptable) return undefined;
+  const session = sessionOf(req);
+  return validation ? session.validate(platformRequest) : undefined;
+}
+
+/** `request.session` / `request.sessionOptions` on a raw Node request. */
+export const RAW_ACCESSORS = {
+  session: {
+    configurable: true,
+    get(this: SessionRequest) {
+      return sessionOf(this).current;
+    },
+    set(this: SessionRequest, value: unknown) {
+      sessionOf(this).current = value;
+    },
+  },
+  sessionOptions: {
+    configurable: true,
+    get(this: SessionRequest) {
+      return sessionOf(this).options;
+    },
+    set(this: SessionRequest, value: never) {
+      sessionOf(this).options = value;
+    },
+  },
+} satisfies PropertyDescriptorMap;

@@ -1,0 +1,52 @@
+import { ForbiddenException, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import type { Reflector } from '@nestjs/core';
+import { crossOriginRefusal } from './cookie/cross-origin.js';
+import { CSRF_EXEMPT } from './csrf-exempt.decorator.js';
+import { rawRequestOfContext } from './platform/request-of.js';
+import { SESSION, type SessionRequest } from './platform/session-request.js';
+import type { SessionRuntime } from './session/session-runtime.js';
+
+/**
+ * The module's global guard, on every Nest route before the application's guards:
+ * - refuses cross-origin browser requests with unsafe methods (403), unless the `csrf` option
+ *   is `false` or the route is `@CsrfExempt()`;
+ * - fails the request through Nest's exception layer when the application's `validate` threw
+ *   (the client's cookie is left as it was).
+ */
+export class SessionGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly runtime: SessionRuntime,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const req = requestOf(context);
+    if (req === undefined) return true;
+    const policy = this.runtime.options.csrf;
+    if (policy && !this.exempt(context)) {
+      const refusal = crossOriginRefusal(req.method ?? '', req.headers, policy);
+      if (refusal !== undefined) throw new ForbiddenException(refusal);
+    }
+    const failure = req[SESSION]?.failure;
+    if (failure !== undefined) throw failure;
+    return true;
+  }
+
+  private exempt(context: ExecutionContext): boolean {
+    return (
+      this.reflector.getAllAndOverride<boolean | undefined>(CSRF_EXEMPT, [
+        context.getHandler(),
+        context.getClass(),
+      ]) === true
+    );
+  }
+}
+
+/** The HTTP request behind a context (a GraphQL operation's too), or `undefined` (WebSockets…). */
+function requestOf(context: ExecutionContext): SessionRequest | undefined {
+  try {
+    return rawRequestOfContext(context);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,329 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import onHeaders from 'on-headers';
+import { isHttps, isLocalhost } from '../cookie/request-security.js';
+import { appendSetCookies, markPrivate, type CookieAttributes } from '../cookie/set-cookie.js';
+import type { PeekedSeal } from '../crypto/sealer.js';
+import { CookieSessionOptionsError } from '../errors.js';
+import type { SessionRequestOptions } from '../options/cookie-session-options.interface.js';
+import type { SessionObject as Session } from './session-data.interface.js';
+import type { CarriedCookie } from './carried-cookie.js';
+import { checkRequestOptions } from './request-options.js';
+import { clearLines, namesOf, sealLines, type LinesInput } from './session-cookie-lines.js';
+import { copyData, createSessionObject, type SessionOwner } from './session-object.js';
+import type { SessionRuntime } from './session-runtime.js';
+import { toJson, type OpenedSession } from './session-sealer.js';
+import { decideWrite } from './write-decision.js';
+
+/** The session that came in: a seal that opened, or a replaced library's cookie adopted. */
+interface Incoming extends Omit<OpenedSession, 'issuedAt' | 'expiresAt'> {
+  readonly issuedAt: number;
+  readonly expiresAt: number;
+  /** Set when adopted from a replaced library's cookies: those cookies, to expire. */
+  readonly adopted?: readonly string[];
+}
+
+/**
+ * The session of one request: opened on first use, written once, just before the response's
+ * headers leave (whatever writes them: a handler's return value, an exception filter, `@Res()`,
+ * a stream). A request that never touches its session costs no decryption unless a renewal or a
+ * validation is due.
+ */
+export class RequestSession implements SessionOwner {
+  #session: Session | undefined;
+  #incoming: Incoming | undefined;
+  #ended = false;
+  #saveRequested = false;
+  #revalidated = false;
+  #options: SessionRequestOptions | undefined;
+  #maxAgeChosen = false;
+  /** Bumped by every change the JSON may not show yet (own keys, destroy, save, replace). */
+  #version = 0;
+  #prepared: { version: number; lines: readonly string[] } | undefined;
+  /** A write failed (too large, bad request options) or validation threw: the cookie stays. */
+  #failed = false;
+  #failure: unknown;
+  #headersSent = false;
+
+  constructor(
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+    private readonly runtime: SessionRuntime,
+    private readonly carried: CarriedCookie | undefined,
+    private readonly peeked: PeekedSeal | undefined,
+  ) {
+    onHeaders(res, () => this.#writeHeaders());
+  }
+
+  /** The session object, opened from the cookie on first use. */
+  get current(): Session {
+    if (this.#failure !== undefined) throw this.#failure;
+    return this.#session ?? this.#load();
+  }
+
+  /** `null` destroys; an object replaces the data. */
+  set current(value: unknown) {
+    if (value === null) {
+      this.destroy();
+      return;
+    }
+    if (typeof value !== 'object' || Array.isArray(value)) {
+      throw new TypeError(
+        'request.session can only be set to a plain object (new data) or null (destroy)',
+      );
+    }
+    if (this.#session === undefined) this.#load();
+    this.#version++;
+    this.#session = createSessionObject(copyData(value as object), this);
+  }
+
+  /** This request's options: a shallow copy of the module's, made on first use. */
+  get options(): SessionRequestOptions {
+    return (this.#options ??= this.#copyOptions({}));
+  }
+
+  set options(value: SessionRequestOptions) {
+    if (value === null || typeof value !== 'object')
+      throw new TypeError('request.sessionOptions must be an object');
+    this.#options = this.#copyOptions(value);
+    if ('maxAge' in value) this.#maxAgeChosen = true;
+  }
+
+  /** The error `validate` raised for this request, to fail it through Nest's exception layer. */
+  get failure(): unknown {
+    return this.#failure;
+  }
+
+  get isNew(): boolean {
+    if (this.#session === undefined) this.#load();
+    return this.#ended || this.#incoming === undefined;
+  }
+
+  isChanged(session: object): boolean {
+    const before = this.#ended ? '{}' : (this.#incoming?.json ?? '{}');
+    try {
+      return toJson(session) !== before;
+    } catch {
+      return true; // a BigInt or a cycle: not what came in, and saving it will say why
+    }
+  }
+
+  changed(key: string): void {
+    this.#version++;
+    if (this.#headersSent) this.runtime.warnLateChange(this.req, key);
+  }
+
+  /** Ends the session: the response expires the cookie and all its chunks. */
+  destroy(): void {
+    if (this.#session === undefined) this.#load();
+    this.#ended = true;
+    // A save() asked for before the end no longer applies: Passport's logout calls save() then
+    // regenerate(), and must clear the cookie, not write an empty session.
+    this.#saveRequested = false;
+    this.#revalidated = false;
+    this.#version++;
+    this.#session = createSessionObject({}, this);
+  }
+
+  /** Drops all data and starts a new session (new creation time). */
+  regenerate(): void {
+    this.destroy();
+  }
+
+  requestSave(): void {
+    this.#saveRequested = true;
+    this.#version++;
+  }
+
+  /**
+   * Runs the application's `validate` on the session the request carried, before any code of
+   * the application can read it. `false` ends the session; a throw is kept for Nest's
+   * exception layer and leaves the client's cookie as it was.
+   */
+  async validate(request: unknown): Promise<void> {
+    const session = this.current;
+    if (this.#incoming === undefined) return;
+    try {
+      const valid = await this.runtime.options.validate!(session, request);
+      if (valid !== true) this.destroy();
+      else if (this.runtime.options.validateInterval > 0) this.#revalidated = true;
+    } catch (error) {
+      this.#failed = true;
+      this.#failure = error ?? new Error('validate() failed');
+    }
+  }
+
+  /**
+   * Seals the session now, while the request can still fail with a proper 500, and keeps the
+   * result for the moment headers are written.
+   * @throws SessionTooLargeError (the client's cookie is then left as it was).
+   */
+  prepare(): void {
+    if (this.#failed || this.res.headersSent) return;
+    const version = this.#version;
+    this.#prepared = { version, lines: this.#linesOrFail() };
+  }
+
+  #copyOptions(value: object): SessionRequestOptions {
+    const copy = { ...this.runtime.requestDefaults, ...value, name: this.runtime.options.name };
+    // A copy, so that `setTime()` on it cannot change the expiry of every later request.
+    if (copy.expires instanceof Date) copy.expires = new Date(copy.expires.getTime());
+    let maxAge = copy.maxAge;
+    return Object.defineProperty(copy, 'maxAge', {
+      enumerable: true,
+      get: () => maxAge,
+      set: (next: number) => {
+        maxAge = next;
+        this.#maxAgeChosen = true;
+      },
+    });
+  }
+
+  #load(): Session {
+    const now = Date.now();
+    const { carried, runtime } = this;
+    if (carried?.seal !== undefined) this.#incoming = runtime.sealer.open(carried.seal, now);
+    if (this.#incoming === undefined && carried) {
+      const adopted = runtime.adoptLegacy(carried, now);
+      if (adopted) {
+        const data = copyData(adopted.data);
+        const session = createSessionObject(data, this);
+        this.#incoming = {
+          data,
+          json: toJson(data),
+          createdAt: now,
+          issuedAt: now,
+          expiresAt: now + runtime.options.maxAge,
+          validatedAt: 0,
+          lifetime: 0,
+          keyIndex: 0,
+          adopted: adopted.names,
+        };
+        return (this.#session = session);
+      }
+    }
+    // The opened data object itself becomes the session: no copy.
+    return (this.#session = createSessionObject(this.#incoming?.data ?? {}, this));
+  }
+
+  /** Runs just before the headers are written; never throws into the platform. */
+  #writeHeaders(): void {
+    try {
+      if (this.#failed) return;
+      const prepared = this.#prepared;
+      const lines =
+        prepared && prepared.version === this.#version ? prepared.lines : this.#linesOrFail();
+      if (lines.length === 0) return;
+      appendSetCookies(this.res, lines, this.options.overwrite ? namesOf(lines) : undefined);
+      markPrivate(this.res);
+    } catch (error) {
+      // Headers are on their way: no 500 is possible any more. Say why, keep the old cookie.
+      this.runtime.log.error(
+        error instanceof Error ? error.message : `The session could not be saved: ${String(error)}`,
+      );
+    } finally {
+      this.#headersSent = true;
+    }
+  }
+
+  #linesOrFail(): readonly string[] {
+    try {
+      return this.#lines();
+    } catch (error) {
+      this.#failed = true;
+      throw error;
+    }
+  }
+
+  /** The Set-Cookie lines of this response, as the write decision says. */
+  #lines(): readonly string[] {
+    const now = Date.now();
+    if (this.#session === undefined && !this.#untouchedNeedsWrite(now)) return [];
+    const session = this.#session ?? this.#load();
+    const options = this.#options ?? this.runtime.requestDefaults;
+    if (this.#options) checkRequestOptions(options);
+    const incoming = this.#ended ? undefined : this.#incoming;
+    const json = toJson(session);
+    const decision = decideWrite({
+      carried: incoming !== undefined,
+      ended: this.#ended,
+      changed: json !== (incoming?.json ?? '{}'),
+      populated: json !== '{}',
+      saveRequested: this.#saveRequested,
+      saveUninitialized: options.saveUninitialized,
+      renewalDue:
+        options.autoRenew && incoming !== undefined && this.runtime.renewalDue(incoming, now),
+      revalidated: this.#revalidated,
+      adopted: incoming?.adopted !== undefined,
+    });
+    if (decision === 'nothing') return [];
+    const input = this.#linesInput(options);
+    if (decision === 'clear') return clearLines(input);
+    return this.#sealed(input, json, incoming, options, now);
+  }
+
+  /** An untouched session is written only when its renewal or adoption is due. */
+  #untouchedNeedsWrite(now: number): boolean {
+    const options = this.#options ?? this.runtime.requestDefaults;
+    if (this.peeked) return options.autoRenew && this.runtime.renewalDue(this.peeked, now);
+    return this.carried !== undefined && this.carried.legacy.size > 0;
+  }
+
+  #sealed(
+    input: LinesInput,
+    json: string,
+    incoming: Incoming | undefined,
+    options: Readonly<SessionRequestOptions>,
+    now: number,
+  ): string[] {
+    const { absoluteTimeout, maxAge: moduleMaxAge } = this.runtime.options;
+    const createdAt = incoming?.createdAt ?? now;
+    const lifetime = this.#maxAgeChosen
+      ? options.maxAge === moduleMaxAge
+        ? 0
+        : options.maxAge
+      : (incoming?.lifetime ?? 0);
+    let expiresAt = options.expires?.getTime() ?? now + (lifetime || moduleMaxAge);
+    if (absoluteTimeout !== undefined) expiresAt = Math.min(expiresAt, createdAt + absoluteTimeout);
+    if (options.expires && expiresAt <= now) {
+      throw new CookieSessionOptionsError(
+        'expires',
+        `has passed (${options.expires.toISOString()}): every session would be expired at once. Set a later date, or use maxAge`,
+      );
+    }
+    const validatedAt = this.#revalidated ? now : incoming ? incoming.validatedAt : now;
+    const value = this.runtime.sealer.seal(json, {
+      createdAt,
+      issuedAt: now,
+      expiresAt,
+      validatedAt,
+      lifetime,
+    });
+    // A lifetime chosen for this session ("remember me") keeps its cookie persistent.
+    const persistent = !options.sessionCookie || lifetime !== 0;
+    return sealLines(input, value, persistent ? expiresAt : undefined, now);
+  }
+
+  #linesInput(options: Readonly<SessionRequestOptions>): LinesInput {
+    const attributes: CookieAttributes = {
+      path: options.path,
+      domain: options.domain,
+      httpOnly: options.httpOnly,
+      secure: this.#secure(options),
+      sameSite: options.sameSite,
+      partitioned: options.partitioned,
+      priority: options.priority,
+    };
+    const carried = [...(this.carried?.names ?? []), ...(this.#incoming?.adopted ?? [])];
+    const { name, maxChunks } = this.runtime.options;
+    return { name, maxChunks, attributes, carried };
+  }
+
+  #secure(options: Readonly<SessionRequestOptions>): boolean {
+    if (options.secure === false) return false;
+    const https = isHttps(this.req, options.secureProxy);
+    if (options.secure === 'auto') return https;
+    if (!https && !isLocalhost(this.req)) this.runtime.warnInsecureOnce();
+    return true;
+  }
+}
+

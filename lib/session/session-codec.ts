@@ -1,0 +1,77 @@
+import type { CookieSessionOptions } from '../options/cookie-session-options.interface.js';
+import { resolveOptions } from '../options/resolve-options.js';
+import { SessionSealer, toJson } from './session-sealer.js';
+
+/** What a codec needs: the module's option names, so the module's options can be passed as they are. */
+export type SessionCodecOptions = Pick<
+  CookieSessionOptions,
+  'secret' | 'keys' | 'name' | 'maxAge' | 'timeout' | 'absoluteTimeout' | 'maxChunks'
+> &
+  Partial<CookieSessionOptions>;
+
+/**
+ * Seals session data into a cookie value and opens it again, exactly as the module does:
+ * AES-256-GCM with a fresh random 96-bit IV per seal, keys derived from the secrets with
+ * HKDF-SHA256, the format version, key hint, times and cookie name authenticated. It knows
+ * nothing of HTTP or Nest: use it in scripts, tests or other frameworks. The module's other
+ * options are accepted and ignored.
+ *
+ * @example
+ * const codec = new SessionCodec({ secret: process.env.SESSION_SECRET! });
+ * const value = codec.seal({ userId: 42 });
+ * codec.open(value); // { userId: 42 }
+ * codec.open(value.slice(1)); // undefined
+ */
+export class SessionCodec {
+  /** The cookie name seals are bound to (a seal moved to another name does not open). */
+  readonly name: string;
+  /** Lifetime of a seal in milliseconds. */
+  readonly maxAge: number;
+  readonly #sealer: SessionSealer;
+  readonly #expires: Date | undefined;
+
+  /** @throws CookieSessionOptionsError naming the option when the options are invalid. */
+  constructor(options: SessionCodecOptions) {
+    const { options: resolved, secrets } = resolveOptions(options);
+    this.name = resolved.name;
+    this.maxAge = resolved.maxAge;
+    this.#expires = resolved.expires;
+    this.#sealer = new SessionSealer(secrets, resolved);
+  }
+
+  /**
+   * Seals `data` as a new session: created and issued now, expiring after `maxAge` (or at
+   * `expires`).
+   * @throws TypeError when `data` is not a plain object or cannot be turned into JSON.
+   * @throws SessionTooLargeError when the seal would not fit in `maxChunks` cookies (`open`
+   * would refuse it).
+   */
+  seal(data: object, now = Date.now()): string {
+    const expiresAt = this.#expires?.getTime() ?? now + this.maxAge;
+    return this.#sealer.seal(toJson(data), {
+      createdAt: now,
+      issuedAt: now,
+      expiresAt,
+      validatedAt: now,
+      lifetime: 0,
+    });
+  }
+
+  /**
+   * Opens a value made by `seal` (the chunks joined). Anything else — tampered, truncated,
+   * sealed under another cookie name or an unknown key, expired, from the future, garbage —
+   * gives `undefined`. Never throws.
+   */
+  open<T extends object = Record<string, unknown>>(value: unknown, now = Date.now()): T | undefined {
+    if (typeof value !== 'string') return undefined;
+    return this.#sealer.open(value, now)?.data as T | undefined;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `SessionCodec { name: ${JSON.stringify(this.name)} }`;
+  }
+
+  toJSON(): object {
+    return { name: this.name };
+  }
+}

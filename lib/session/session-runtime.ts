@@ -1,0 +1,123 @@
+import { Logger } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
+import type { PeekedSeal } from '../crypto/sealer.js';
+import type { LegacyCookie } from '../legacy/legacy-cookie.js';
+import type { CookieSessionOptions } from '../options/cookie-session-options.interface.js';
+import { resolveOptions, type ResolvedOptions } from '../options/resolve-options.js';
+import { readCarriedCookie, type CarriedCookie } from './carried-cookie.js';
+import { SessionSealer } from './session-sealer.js';
+import type { SealTimes } from '../crypto/seal-format.js';
+import { quote } from '../errors.js';
+import type { SessionRequestOptions } from '../options/cookie-session-options.interface.js';
+import { requestDefaultsOf } from './request-options.js';
+
+type Log = Pick<Logger, 'warn' | 'error' | 'log'>;
+
+/** How many distinct late changes are reported before the rest are only counted. */
+const LATE_CHANGE_REPORTS = 100;
+
+/**
+ * What every request of one application shares: the validated options (no secrets in them), the
+ * sealer built from the secrets, the replaced libraries' readers, and the one-time warnings.
+ */
+export class SessionRuntime {
+  readonly options: ResolvedOptions;
+  readonly sealer: SessionSealer;
+  /** What `request.sessionOptions` starts as: the module's options a request may change. */
+  readonly requestDefaults: Readonly<SessionRequestOptions>;
+  readonly log: Log;
+  readonly #legacyNames: ReadonlySet<string>;
+  #legacyClosedSaid = false;
+  #insecureSaid = false;
+  readonly #lateChangesSaid = new Set<string>();
+
+  /** @throws CookieSessionOptionsError when the options are invalid. */
+  constructor(input: CookieSessionOptions, log: Log = new Logger('CookieSession')) {
+    const { options, secrets } = resolveOptions(input);
+    this.options = options;
+    this.sealer = new SessionSealer(secrets, options);
+    this.requestDefaults = requestDefaultsOf(options);
+    this.log = log;
+    this.#legacyNames = new Set(options.legacy?.readers.flatMap((reader) => reader.names) ?? []);
+  }
+
+  /** The session cookie the request carried, read once per request. */
+  carried(req: IncomingMessage): CarriedCookie | undefined {
+    const { name, maxChunks } = this.options;
+    return readCarriedCookie(req.headers.cookie, name, maxChunks, this.#legacyNames);
+  }
+
+  /** The header of the seal carried, when it is in date (nothing is decrypted). */
+  peek(carried: CarriedCookie | undefined, now: number): PeekedSeal | undefined {
+    return carried?.seal === undefined ? undefined : this.sealer.peek(carried.seal, now);
+  }
+
+  /** Whether an unchanged session sealed at these times is re-sealed now (`autoRenew` on). */
+  renewalDue(seal: SealTimes & { keyIndex: number }, now: number): boolean {
+    if (seal.keyIndex !== 0) return true;
+    const renewAfter = this.options.renewAfter ?? (seal.expiresAt - seal.issuedAt) / 2;
+    return now - seal.issuedAt >= renewAfter;
+  }
+
+  /** Whether `validate` must run for a session last validated at `validatedAt`. */
+  validationDue(validatedAt: number, now: number): boolean {
+    if (!this.options.validate) return false;
+    return this.options.validateInterval === 0 || now - validatedAt >= this.options.validateInterval;
+  }
+
+  /** The data of a replaced library's cookie the request carried, while such cookies are read. */
+  adoptLegacy(carried: CarriedCookie, now: number): LegacyCookie | undefined {
+    const legacy = this.options.legacy;
+    if (!legacy || carried.legacy.size === 0) return undefined;
+    if (legacy.until !== undefined && now >= legacy.until) {
+      if (!this.#legacyClosedSaid) {
+        this.#legacyClosedSaid = true;
+        this.log.log(
+          'The "legacy" window has closed ("until" has passed): cookies of the replaced session library are ' +
+            'no longer read. Remove the "legacy" option.',
+        );
+      }
+      return undefined;
+    }
+    const get = (name: string) => carried.legacy.get(name);
+    for (const reader of legacy.readers) {
+      const adopted = reader.read(get);
+      if (adopted) return adopted;
+    }
+    return undefined;
+  }
+
+  /** Says once why browsers will drop a Secure cookie sent over plain HTTP, and what to set. */
+  warnInsecureOnce(): void {
+    if (this.#insecureSaid) return;
+    this.#insecureSaid = true;
+    this.log.warn(
+      `The session cookie "${this.options.name}" is marked Secure but a request reached the app over plain HTTP, ` +
+        'so browsers will not store it and sessions will not stick. Serve the app over HTTPS; behind a ' +
+        'TLS-terminating proxy set secureProxy: true (it trusts X-Forwarded-Proto); or set secure: ' +
+        "'auto' to mark the cookie Secure only on HTTPS requests. (http://localhost is exempt.)",
+    );
+  }
+
+  /** Says once per route and key that a change made after the headers left was lost. */
+  warnLateChange(req: IncomingMessage, key: string): void {
+    const route = `${req.method ?? '?'} ${(req.url ?? '').split('?', 1)[0]}`;
+    const said = `${route} ${key}`;
+    if (this.#lateChangesSaid.has(said) || this.#lateChangesSaid.size >= LATE_CHANGE_REPORTS) return;
+    this.#lateChangesSaid.add(said);
+    this.log.warn(
+      `The session key ${quote(key)} was changed on ${quote(route)} after the response's headers were sent: ` +
+        'the change is lost. Finish changing the session before the response is sent (await the work ' +
+        'instead of leaving a promise or timer running).',
+    );
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `SessionRuntime { name: ${JSON.stringify(this.options.name)} }`;
+  }
+
+  toJSON(): object {
+    return { name: this.options.name };
+  }
+}
+

@@ -1,0 +1,109 @@
+import { COOKIE_LIMIT, chunkName, maxSealLength } from '../cookie/chunks.js';
+import { KeyRing } from '../crypto/key-ring.js';
+import type { SealTimes } from '../crypto/seal-format.js';
+import { Sealer, type PeekedSeal } from '../crypto/sealer.js';
+import { SessionTooLargeError } from '../errors.js';
+
+/**
+ * How far in the future a seal's issue time may lie before it is refused: servers behind one
+ * load balancer rarely disagree by more, and a seal from further ahead was not made by us now.
+ */
+export const CLOCK_SKEW_MS = 60_000;
+
+/** A seal that opened, was in date and held a JSON object. */
+export interface OpenedSession extends SealTimes {
+  readonly data: Record<string, unknown>;
+  /** The JSON text exactly as sealed, to tell later whether the data changed. */
+  readonly json: string;
+  /** Which key of the ring opened it (0 = the current key). */
+  readonly keyIndex: number;
+}
+
+export interface SealerSettings {
+  readonly name: string;
+  readonly maxChunks: number;
+  readonly absoluteTimeout: number | undefined;
+}
+
+/**
+ * Seals session JSON for one cookie name and opens it again, refusing seals out of date
+ * (expired, past `absoluteTimeout`, from the future) and values longer than `maxChunks`
+ * cookies carry — in both directions, so it never makes a value it cannot open.
+ */
+export class SessionSealer {
+  readonly #sealer: Sealer;
+  readonly #settings: SealerSettings;
+  readonly #maxLength: number;
+
+  constructor(secrets: readonly (string | Buffer)[], settings: SealerSettings) {
+    this.#settings = settings;
+    this.#maxLength = maxSealLength(settings.name, settings.maxChunks);
+    this.#sealer = new Sealer(new KeyRing(secrets), settings.name, this.#maxLength);
+  }
+
+  /**
+   * @throws SessionTooLargeError when the seal would not fit in `maxChunks` cookies.
+   * @throws RangeError when a time is out of range.
+   */
+  seal(json: string, times: SealTimes): string {
+    const { name, maxChunks } = this.#settings;
+    const length = Sealer.sealedLength(Buffer.byteLength(json));
+    if (length > this.#maxLength) {
+      let names = 0;
+      for (let i = 0; i < maxChunks; i++) names += chunkName(name, i).length + 1;
+      throw new SessionTooLargeError(name, names + length, maxChunks * COOKIE_LIMIT, maxChunks);
+    }
+    return this.#sealer.seal(json, times);
+  }
+
+  /** The header of a seal that is in date by its clear-text times (not yet authenticated). */
+  peek(value: string, now: number): PeekedSeal | undefined {
+    const header = this.#sealer.peek(value);
+    return header && this.#inDate(header, now) ? header : undefined;
+  }
+
+  /** Opens a seal that is authentic and in date. Never throws. */
+  open(value: string, now: number): OpenedSession | undefined {
+    const opened = this.#sealer.open(value);
+    if (!opened || !this.#inDate(opened, now)) return undefined;
+    let data: unknown;
+    try {
+      data = JSON.parse(opened.json);
+    } catch {
+      return undefined;
+    }
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) return undefined;
+    return { ...opened, data: data as Record<string, unknown> };
+  }
+
+  #inDate(times: SealTimes, now: number): boolean {
+    const { absoluteTimeout } = this.#settings;
+    if (times.issuedAt > now + CLOCK_SKEW_MS || times.createdAt > times.issuedAt) return false;
+    if (now >= times.expiresAt) return false;
+    return absoluteTimeout === undefined || now < times.createdAt + absoluteTimeout;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `SessionSealer { name: ${JSON.stringify(this.#settings.name)} }`;
+  }
+}
+
+/**
+ * JSON text of a session; only objects whose JSON is an object are sessions.
+ * @throws TypeError for anything else (arrays, primitives, a `Date`, a `toJSON` that does not
+ * give an object) and when JSON.stringify fails (BigInt, cycles).
+ */
+export function toJson(data: unknown): string {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new TypeError('A session must be a plain object of JSON data');
+  }
+  const json: unknown = JSON.stringify(data);
+  // A Date or an object with toJSON() can stringify to a string, array or nothing: such a seal
+  // would never open again.
+  if (typeof json !== 'string' || json[0] !== '{') {
+    throw new TypeError(
+      'A session must be a plain object of JSON data (its JSON must be an object)',
+    );
+  }
+  return json;
+}
