@@ -1,4 +1,4 @@
-/** Jest in ESM mode (NestJS 12 is ESM-only): run through `npm test`. */
+/** Jest in ESM mode (NestJS 12 is ESM-only): run through `npm test` or a `test:*` tier. */
 export default {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
@@ -9,4 +9,7 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: { ignoreCodes: [151002] } }],
   },
   testTimeout: 30000,
+  collectCoverageFrom: ['lib/**/*.ts'],
+  coverageReporters: ['text-summary', 'lcov'],
+  coverageThreshold: { global: { lines: 95, branches: 95 } },
 };
