@@ -170,7 +170,7 @@ describe('a session cookie tossed from a sibling subdomain, in Chromium', () => 
     ]);
 
     await page.goto(evilUrl);
-    expect(await page.evaluate(() => document.cookie)).toBe('');
+    expect(await page.evaluate('document.cookie')).toBe('');
     const all = await context.cookies([appUrl, `${appUrl}/account/`, evilUrl]);
     expect(all.filter((c) => c.domain !== 'app.site.localhost')).toEqual([]);
 

@@ -5,7 +5,9 @@ import {
   applyMutation,
   buildFixture,
   caseArbitraries,
+  CHARS,
   everyBitFlip,
+  everyCharacterReplacement,
   isFailure,
   judgeCodec,
   type FuzzCase,
@@ -62,6 +64,24 @@ describe('fuzzing SessionCodec.open', () => {
     }
     expect(opened).toEqual([]);
     expect(flips).toBe(Buffer.from(seal, 'base64url').length * 8);
+  });
+
+  it.each([
+    ['{"pad":""}', 0],
+    ['{"pad":"x"}', 2],
+    ['{"pad":"xx"}', 5],
+  ])('refuses every character of a seal of %s replaced by any other', (_, index) => {
+    const seal = fixture.valid[index];
+    const opened: string[] = [];
+    let replacements = 0;
+    for (const [position, replaced] of everyCharacterReplacement(seal)) {
+      replacements++;
+      const { outcome } = judgeCodec(fixture.target, replaced, fixture);
+      if (outcome !== 'rejected') opened.push(`${position}: ${outcome}`);
+    }
+    expect(opened).toEqual([]);
+    // Every other character of the alphabet, and every look-alike, separator and padding.
+    expect(replacements).toBe(seal.length * (CHARS.length - 1));
   });
 });
 

@@ -65,3 +65,4 @@ export class Tally {
 }
 
 export function everyBitFlip(seal: string): Generator<[number, string]>;
+export function everyCharacterReplacement(seal: string): Generator<[number, string]>;

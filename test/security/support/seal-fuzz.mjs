@@ -333,3 +333,11 @@ export function* everyBitFlip(seal) {
     bytes[bit >> 3] ^= 0x80 >> (bit & 7);
   }
 }
+
+/** Every character of the seal replaced by every other one of CHARS: `[position, value]`. */
+export function* everyCharacterReplacement(seal) {
+  for (let i = 0; i < seal.length; i++) {
+    for (const char of CHARS)
+      if (char !== seal[i]) yield [i, seal.slice(0, i) + char + seal.slice(i + 1)];
+  }
+}
