@@ -16,7 +16,13 @@ export const SEAL_VERSION = 2;
 export const HINT_OFFSET = 1;
 export const HINT_LENGTH = 4;
 export const TIME_LENGTH = 6;
-export const TIME_FIELDS = ['createdAt', 'issuedAt', 'expiresAt', 'validatedAt', 'lifetime'] as const;
+export const TIME_FIELDS = [
+  'createdAt',
+  'issuedAt',
+  'expiresAt',
+  'validatedAt',
+  'lifetime',
+] as const;
 export const TIMES_OFFSET = HINT_OFFSET + HINT_LENGTH;
 export const HEADER_LENGTH = TIMES_OFFSET + TIME_FIELDS.length * TIME_LENGTH;
 export const IV_LENGTH = 12;

@@ -99,7 +99,10 @@ export const OPTION_RULES = {
   renewAfter: duration(0),
   validate: (value, option) => {
     if (typeof value !== 'function')
-      fail(option, `must be a function (session, request) => boolean | Promise<boolean> (got ${describe(value)})`);
+      fail(
+        option,
+        `must be a function (session, request) => boolean | Promise<boolean> (got ${describe(value)})`,
+      );
   },
   validateInterval: duration(0),
   sessionCookie: boolean,

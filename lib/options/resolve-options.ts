@@ -56,16 +56,27 @@ export function resolveOptions(input: CookieSessionOptions): CheckedOptions {
   if (input.maxAge !== undefined && input.timeout !== undefined)
     fail('timeout', 'is an alias of "maxAge": set one of them, not both');
   if (input.expires !== undefined && (input.maxAge ?? input.timeout) !== undefined)
-    fail('expires', 'and "maxAge"/"timeout" were both given: a cookie has one expiry, set one of them');
+    fail(
+      'expires',
+      'and "maxAge"/"timeout" were both given: a cookie has one expiry, set one of them',
+    );
   checkExpires(input.expires);
 
   const secure = input.secure ?? true;
   const path = input.path ?? '/';
   const domain = input.domain;
-  const name = input.name ?? (allowsHostPrefix({ secure, path, domain }) ? '__Host-session' : 'session');
+  const name =
+    input.name ?? (allowsHostPrefix({ secure, path, domain }) ? '__Host-session' : 'session');
   const sameSite = input.sameSite ?? 'lax';
   checkWithCookie(name, path, domain);
-  const violation = cookieRuleViolation({ name, secure, path, domain, sameSite, partitioned: input.partitioned });
+  const violation = cookieRuleViolation({
+    name,
+    secure,
+    path,
+    domain,
+    sameSite,
+    partitioned: input.partitioned,
+  });
   if (violation) fail(violation.option, violation.problem);
 
   const secureProxy = input.secureProxy ?? false;
@@ -100,13 +111,18 @@ export function resolveOptions(input: CookieSessionOptions): CheckedOptions {
 function secretsOf(input: CookieSessionOptions): readonly (string | Buffer)[] {
   const { secret, keys } = input;
   if (secret !== undefined && keys !== undefined)
-    fail('secret', 'and "keys" were both given: use "secret" for one key, or "keys" for a key ring');
+    fail(
+      'secret',
+      'and "keys" were both given: use "secret" for one key, or "keys" for a key ring',
+    );
   if (keys !== undefined) {
     const seen = new Set(keys.map((key) => Buffer.from(key).toString('hex')));
-    if (seen.size !== keys.length) fail('keys', 'holds the same secret twice: remove the duplicate');
+    if (seen.size !== keys.length)
+      fail('keys', 'holds the same secret twice: remove the duplicate');
     return [...keys];
   }
-  if (secret === undefined) fail('secret', `is required (or "keys" for a key ring). ${GENERATE_HINT}`);
+  if (secret === undefined)
+    fail('secret', `is required (or "keys" for a key ring). ${GENERATE_HINT}`);
   return [secret];
 }
 
@@ -123,7 +139,10 @@ function checkExpires(expires: Date | undefined): void {
     );
   }
   if (time > MAX_SEALED_TIME)
-    fail('expires', `must be before ${new Date(MAX_SEALED_TIME).toISOString()} (the latest a seal can hold)`);
+    fail(
+      'expires',
+      `must be before ${new Date(MAX_SEALED_TIME).toISOString()} (the latest a seal can hold)`,
+    );
 }
 
 /** The `cookie` package refuses what browsers would refuse: let it judge, once, at start-up. */
@@ -137,9 +156,11 @@ function checkWithCookie(name: string, path: string, domain: string | undefined)
       attempt();
     } catch (error) {
       const value = option === 'name' ? name : option === 'path' ? path : domain;
-      fail(option, `is not accepted in a cookie: ${(error as Error).message.split(':')[0]} (got ${describe(value)})`);
+      fail(
+        option,
+        `is not accepted in a cookie: ${(error as Error).message.split(':')[0]} (got ${describe(value)})`,
+      );
     }
   }
   if (name.length > 200) fail('name', 'must be at most 200 characters, leaving room for the value');
 }
-

@@ -29,7 +29,10 @@ interface FastifyAdapterLike {
 interface FastifyInstanceLike {
   addHook(name: 'preHandler', hook: RequestHook): void;
   addHook(name: 'onSend', hook: SendHook): void;
-  decorateRequest(name: string, accessor: { getter(): unknown; setter(value: unknown): void }): void;
+  decorateRequest(
+    name: string,
+    accessor: { getter(): unknown; setter(value: unknown): void },
+  ): void;
   hasRequestDecorator(name: string): boolean;
 }
 
@@ -107,7 +110,7 @@ export function checkFastifyHook(adapter: FastifyAdapterLike, hook: RequestHook)
     throw new SessionPlatformError(
       "the Fastify adapter's request hook (setOnRequestHook) was replaced after CookieSessionModule " +
         'installed its own: sessions would silently stop working. Set your hook before the module ' +
-        'initialises (it runs inside the module\'s), or call the previous hook from yours.',
+        "initialises (it runs inside the module's), or call the previous hook from yours.",
     );
   }
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SessionNotAttachedError } from '../errors.js';
+import type { PeekedSeal } from '../crypto/sealer.js';
 import type { CarriedCookie } from '../session/carried-cookie.js';
 import { RequestSession } from '../session/request-session.js';
 import type { SessionRuntime } from '../session/session-runtime.js';
@@ -24,14 +25,13 @@ export interface SessionRequest extends IncomingMessage {
  * The session of `req`, created on first use.
  * @throws SessionNotAttachedError when the module did not attach to this request.
  */
-export function sessionOf(req: SessionRequest): RequestSession {
+export function sessionOf(req: SessionRequest, peeked?: PeekedSeal | null): RequestSession {
   const existing = req[SESSION];
   if (existing) return existing;
   const runtime = req[RUNTIME];
   const res = req[RESPONSE] ?? req.res;
   if (!runtime || !res) throw new SessionNotAttachedError();
   const carried = req[CARRIED] === undefined ? runtime.carried(req) : (req[CARRIED] ?? undefined);
-  const peeked = runtime.peek(carried, Date.now());
   return (req[SESSION] = new RequestSession(req, res, runtime, carried, peeked));
 }
 
@@ -55,9 +55,10 @@ export function enterRequest(
   const validation = peeked
     ? runtime.validationDue(peeked.validatedAt, now)
     : adoptable && runtime.options.validate !== undefined;
-  const renewal = peeked !== undefined && runtime.options.autoRenew && runtime.renewalDue(peeked, now);
+  const renewal =
+    peeked !== undefined && runtime.options.autoRenew && runtime.renewalDue(peeked, now);
   if (!validation && !renewal && !adoptable) return undefined;
-  const session = sessionOf(req);
+  const session = sessionOf(req, peeked ?? null);
   return validation ? session.validate(platformRequest) : undefined;
 }
 

@@ -49,9 +49,15 @@ export function checkRequestOptions(options: Readonly<SessionRequestOptions>): v
     if (!(expires instanceof Date) || Number.isNaN(expires.getTime()))
       bad('expires', `must be a valid Date or undefined (got ${shown(expires)})`);
   } else if (!Number.isSafeInteger(maxAge) || maxAge <= 0 || maxAge > MAX_DURATION) {
-    bad('maxAge', `must be a whole number of milliseconds from 1 to ${MAX_DURATION} (got ${shown(maxAge)})`);
+    bad(
+      'maxAge',
+      `must be a whole number of milliseconds from 1 to ${MAX_DURATION} (got ${shown(maxAge)})`,
+    );
   }
-  for (const [option, value] of [['path', path], ['domain', domain]] as const) {
+  for (const [option, value] of [
+    ['path', path],
+    ['domain', domain],
+  ] as const) {
     try {
       if (value !== undefined) serialize('x', 'x', { [option]: value });
     } catch {

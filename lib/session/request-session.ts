@@ -49,7 +49,8 @@ export class RequestSession implements SessionOwner {
     private readonly res: ServerResponse,
     private readonly runtime: SessionRuntime,
     private readonly carried: CarriedCookie | undefined,
-    private readonly peeked: PeekedSeal | undefined,
+    /** The carried seal's header as read on entry; `undefined` when not read yet. */
+    private peeked: PeekedSeal | null | undefined,
   ) {
     onHeaders(res, () => this.#writeHeaders());
   }
@@ -264,6 +265,7 @@ export class RequestSession implements SessionOwner {
   /** An untouched session is written only when its renewal or adoption is due. */
   #untouchedNeedsWrite(now: number): boolean {
     const options = this.#options ?? this.runtime.requestDefaults;
+    this.peeked ??= this.runtime.peek(this.carried, now) ?? null;
     if (this.peeked) return options.autoRenew && this.runtime.renewalDue(this.peeked, now);
     return this.carried !== undefined && this.carried.legacy.size > 0;
   }
@@ -326,4 +328,3 @@ export class RequestSession implements SessionOwner {
     return true;
   }
 }
-

@@ -62,7 +62,10 @@ export class SessionCodec {
    * sealed under another cookie name or an unknown key, expired, from the future, garbage —
    * gives `undefined`. Never throws.
    */
-  open<T extends object = Record<string, unknown>>(value: unknown, now = Date.now()): T | undefined {
+  open<T extends object = Record<string, unknown>>(
+    value: unknown,
+    now = Date.now(),
+  ): T | undefined {
     if (typeof value !== 'string') return undefined;
     return this.#sealer.open(value, now)?.data as T | undefined;
   }

@@ -62,7 +62,9 @@ export class SessionRuntime {
   /** Whether `validate` must run for a session last validated at `validatedAt`. */
   validationDue(validatedAt: number, now: number): boolean {
     if (!this.options.validate) return false;
-    return this.options.validateInterval === 0 || now - validatedAt >= this.options.validateInterval;
+    return (
+      this.options.validateInterval === 0 || now - validatedAt >= this.options.validateInterval
+    );
   }
 
   /** The data of a replaced library's cookie the request carried, while such cookies are read. */
@@ -103,7 +105,8 @@ export class SessionRuntime {
   warnLateChange(req: IncomingMessage, key: string): void {
     const route = `${req.method ?? '?'} ${(req.url ?? '').split('?', 1)[0]}`;
     const said = `${route} ${key}`;
-    if (this.#lateChangesSaid.has(said) || this.#lateChangesSaid.size >= LATE_CHANGE_REPORTS) return;
+    if (this.#lateChangesSaid.has(said) || this.#lateChangesSaid.size >= LATE_CHANGE_REPORTS)
+      return;
     this.#lateChangesSaid.add(said);
     this.log.warn(
       `The session key ${quote(key)} was changed on ${quote(route)} after the response's headers were sent: ` +
@@ -120,4 +123,3 @@ export class SessionRuntime {
     return { name: this.options.name };
   }
 }
-
