@@ -79,6 +79,13 @@ export function resolveOptions(input: CookieSessionOptions): CheckedOptions {
   });
   if (violation) fail(violation.option, violation.problem);
 
+  const legacy = resolveLegacyOptions(input.legacy, fail);
+  if (legacy?.readers.some((reader) => reader.names.includes(name))) {
+    fail(
+      'legacy',
+      `reads a cookie named "${name}", the name of the new session cookie: give the new cookie another name (the default "__Host-session" works)`,
+    );
+  }
   const secureProxy = input.secureProxy ?? false;
   const options: ResolvedOptions = {
     name,
@@ -101,7 +108,7 @@ export function resolveOptions(input: CookieSessionOptions): CheckedOptions {
     overwrite: input.overwrite ?? true,
     saveUninitialized: input.saveUninitialized ?? false,
     maxChunks: input.maxChunks ?? 1,
-    legacy: resolveLegacyOptions(input.legacy, fail),
+    legacy,
     csrf: resolveCrossOriginOption(input.csrf, secureProxy, fail),
     globalInterceptor: input.globalInterceptor ?? true,
   };
