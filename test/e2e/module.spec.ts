@@ -106,13 +106,15 @@ describe.each(PLATFORMS)('CookieSessionModule, on %s', (platform) => {
     [{ secret: 'short' }, 'secret', /randomBytes/],
     [{ secret: undefined }, 'secret', /randomBytes/],
     [{ secret: SECRET, keys: [SECRET] }, 'secret', /both/],
-    [{ secret: SECRET, name: 'bad;name' }, 'name', /token/],
+    [{ secret: SECRET, name: 'bad;name' }, 'name', /not accepted in a cookie/],
     [{ secret: SECRET, maxAge: -1 }, 'maxAge', /milliseconds/],
     [{ secret: SECRET, maxAge: 1000, timeout: 1000 }, 'timeout', /alias/],
     [{ secret: SECRET, sameSite: 'none', secure: false }, 'sameSite', /secure/],
     [{ secret: SECRET, path: '/a; Domain=evil.com' }, 'path', /;/],
-    [{ secret: SECRET, domain: 'evil.com\r\nSet-Cookie: x=y' }, 'domain', /host name/],
-    [{ secret: SECRET, maxChunks: 0 }, 'maxChunks', /1 to 20/],
+    [{ secret: SECRET, domain: 'evil.com\r\nSet-Cookie: x=y' }, 'domain', /not accepted/],
+    [{ secret: SECRET, maxChunks: 0 }, 'maxChunks', /1 to 3/],
+    [{ secret: SECRET, maxChunks: 4 }, 'maxChunks', /431/],
+    [{ secret: 'a'.repeat(48) }, 'secret', /guess/i],
     [{ secret: SECRET, signed: true }, 'signed', /authenticated/],
   ])('fails the boot for %j naming the option', async (options, option, hint) => {
     const error = await createApp(platform, {
@@ -126,6 +128,19 @@ describe.each(PLATFORMS)('CookieSessionModule, on %s', (platform) => {
     expect((error as CookieSessionOptionsError).option).toBe(option);
     expect((error as Error).message).toContain(`"${option}"`);
     expect((error as Error).message).toMatch(hint);
+  });
+
+  it('accepts any cookie name the cookie package accepts, such as express:sess', async () => {
+    const app = await createApp(platform, {
+      session: { name: 'express:sess' },
+      controllers: [SessionController],
+    });
+    try {
+      const res = await request(app.getHttpServer()).post('/set').send({ a: 1 }).expect(201);
+      expect(setCookies(res).map((c) => c.name)).toEqual(['express:sess']);
+    } finally {
+      await app.close();
+    }
   });
 
   it('fails the boot from forRootAsync too, before any request', async () => {
@@ -145,9 +160,9 @@ describe('SessionService outside HTTP', () => {
     const sessions = moduleRef.get(SessionService);
     expect(() => sessions.get()).toThrow(/outside an HTTP request/);
     const header = sessions.toCookieHeader({ user: 'alice' });
-    expect(header).toMatch(/^session=[A-Za-z0-9_-]+$/);
+    expect(header).toMatch(/^__Host-session=[A-Za-z0-9_-]+$/);
     expect(sessions.fromCookieHeader(`theme=dark; ${header}`)).toEqual({ user: 'alice' });
-    expect(sessions.fromCookieHeader('session=forged')).toBeUndefined();
+    expect(sessions.fromCookieHeader('__Host-session=forged')).toBeUndefined();
     expect(sessions.fromCookieHeader(undefined)).toBeUndefined();
     await moduleRef.close();
   });
@@ -172,7 +187,10 @@ describe.each(PLATFORMS)('SessionService.toCookieHeader in e2e tests, on %s', (p
     });
     try {
       const header = app.get(SessionService).toCookieHeader({ blob: 'y'.repeat(4000) });
-      expect(header.split('; ').map((p) => p.split('=')[0])).toEqual(['session', 'session.1']);
+      expect(header.split('; ').map((p) => p.split('=')[0])).toEqual([
+        '__Host-session',
+        '__Host-session.1',
+      ]);
       const res = await request(app.getHttpServer()).get('/read').set('Cookie', header).expect(200);
       expect(res.body.data.blob).toHaveLength(4000);
     } finally {
