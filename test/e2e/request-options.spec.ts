@@ -1,11 +1,12 @@
 import { Body, Controller, Post, Req, type INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { Session, SessionCodec, SessionService } from '../../lib/index.js';
-import { cookieHeader, setCookies } from './support/cookies.js';
-import { PLATFORMS, SECRET, createApp } from './support/create-app.js';
+import { Session, SessionService } from '../../lib/index.js';
+import { TestClock } from '../support/clock.js';
+import { cookieHeader, setCookies } from '../support/cookies.js';
+import { sealTimes } from '../support/seal.js';
+import { PLATFORMS, createApp } from './support/create-app.js';
 
 const DAY = 86_400_000;
-const codec = new SessionCodec({ secret: SECRET });
 
 @Controller()
 class RememberController {
@@ -50,11 +51,13 @@ class RememberController {
   }
 }
 
-describe.each(PLATFORMS)('SPEC 4.5 per-request options, on %s', (platform) => {
+describe.each(PLATFORMS)('per-request options, on %s', (platform) => {
   let app: INestApplication;
   beforeAll(async () => {
     app = await createApp(platform, {
       controllers: [RememberController],
+      // Not the `__Host-` default: these tests change Path and Domain, which that prefix forbids.
+      session: { name: 'app_session' },
       configure: (a) =>
         // Per-user sticky max age, as in cookie-session's README.
         a.use((req: any, _res: unknown, next: () => void) => {
@@ -72,21 +75,34 @@ describe.each(PLATFORMS)('SPEC 4.5 per-request options, on %s', (platform) => {
     expect(remembered.body.same).toBe(true);
     const [long] = setCookies(remembered);
     expect(long.attributes['max-age']).toBe(String((30 * DAY) / 1000));
-    const seal = codec.openSeal(long.value)!;
+    const seal = sealTimes(long.value);
     expect(seal.expiresAt - seal.issuedAt).toBe(30 * DAY);
 
     const plain = await http().post('/login').send({}).expect(201);
     expect(setCookies(plain)[0].attributes['max-age']).toBe(String(DAY / 1000));
   });
 
-  it('stays sticky on later requests through the recipe', async () => {
-    const remembered = await http().post('/login').send({ remember: true }).expect(201);
-    const later = await http()
-      .post('/module-options-untouched')
-      .set('Cookie', cookieHeader(remembered))
-      .expect(201);
-    expect(later.body).toEqual({ maxAge: 30 * DAY, hasSecret: false });
-    expect(setCookies(later)[0].attributes['max-age']).toBe(String((30 * DAY) / 1000));
+  it('stays sticky on later requests through the recipe, and in the renewal once it is due', async () => {
+    const clock = new TestClock().install();
+    try {
+      const remembered = await http().post('/login').send({ remember: true }).expect(201);
+      const cookie = cookieHeader(remembered);
+      const early = await http()
+        .post('/module-options-untouched')
+        .set('Cookie', cookie)
+        .expect(201);
+      expect(early.body).toEqual({ maxAge: 30 * DAY, hasSecret: false });
+      expect(setCookies(early)).toEqual([]);
+      clock.advance(16 * DAY); // past half of the 30 days: renewal due
+      const later = await http()
+        .post('/module-options-untouched')
+        .set('Cookie', cookie)
+        .expect(201);
+      expect(later.body).toEqual({ maxAge: 30 * DAY, hasSecret: false });
+      expect(setCookies(later)[0].attributes['max-age']).toBe(String((30 * DAY) / 1000));
+    } finally {
+      clock.uninstall();
+    }
   });
 
   it('changes the cookie attributes of this response only', async () => {
@@ -103,6 +119,16 @@ describe.each(PLATFORMS)('SPEC 4.5 per-request options, on %s', (platform) => {
       samesite: 'Lax',
       httponly: true,
     });
+  });
+
+  it('refuses per-request attributes the __Host- prefix forbids, writing no cookie', async () => {
+    const hostApp = await createApp(platform, { controllers: [RememberController] });
+    try {
+      const res = await request(hostApp.getHttpServer()).post('/attributes').expect(500);
+      expect(setCookies(res)).toEqual([]);
+    } finally {
+      await hostApp.close();
+    }
   });
 
   it('starts every request from the module’s options', async () => {
