@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import { chunkName, splitIntoChunks } from '../../lib/cookie/chunks.js';
+import { readCarriedCookie } from '../../lib/session/carried-cookie.js';
+
+const NONE = new Set<string>();
+const read = (header: string | undefined, maxChunks = 3, legacy = NONE) =>
+  readCarriedCookie(header, 'session', maxChunks, legacy);
+const headerOf = (name: string, chunks: string[]) =>
+  chunks.map((chunk, i) => `${chunkName(name, i)}=${chunk}`).join('; ');
+
+describe('readCarriedCookie', () => {
+  it('finds nothing without a header, or in a header without the cookie or its chunks', () => {
+    for (const header of [undefined, '', 'other=1', 'sessionx=1', 'xsession=1; a=session']) {
+      expect(read(header)).toBeUndefined();
+    }
+  });
+
+  it('reads a single cookie among others', () => {
+    expect(read('a=1; session=abc; b=2')).toEqual({
+      seal: 'abc',
+      names: ['session'],
+      duplicated: false,
+      legacy: new Map(),
+    });
+  });
+
+  it('joins the chunks by name, whatever their order in the header', () => {
+    const value = randomBytes(5_000).toString('base64url');
+    const [a, b] = splitIntoChunks('session', value, 3);
+    const carried = read(`session.1=${b}; x=1; session=${a}`);
+    expect(carried?.seal).toBe(value);
+    expect([...carried!.names].sort()).toEqual(['session', 'session.1']);
+  });
+
+  it('joins no more than maxChunks cookies, but lists every chunk to clear', () => {
+    const value = randomBytes(5_000).toString('base64url');
+    const header = `${headerOf('session', splitIntoChunks('session', value, 3))}; session.7=zz`;
+    const one = read(header, 1);
+    expect(one?.seal).toBe(value.slice(0, 4096 - 'session='.length));
+    expect([...one!.names].sort()).toEqual(['session', 'session.1', 'session.7']);
+  });
+
+  it('ignores a stale trailing chunk after a short one', () => {
+    expect(read('session=short; session.1=stale')?.seal).toBe('short');
+  });
+
+  it('has no seal when the first cookie is missing, but lists the chunks to clear', () => {
+    expect(read('session.1=def; session.2=ghi')).toMatchObject({
+      seal: undefined,
+      names: ['session.1', 'session.2'],
+    });
+  });
+
+  it.each([
+    ['the cookie twice', 'session=first; session=second'],
+    ['the cookie twice, one empty', 'session=; session=abc'],
+    ['a chunk twice', 'session=a; session.1=b; session.1=evil'],
+    ['the cookie twice among others', 'a=1; session=x; b=2; session=x'],
+  ])('reads nothing from a request carrying %s', (_, header) => {
+    expect(read(header)).toMatchObject({ seal: undefined, duplicated: true });
+  });
+
+  it('does not match the name inside another cookie name or value', () => {
+    expect(read('xsession=1; a=session=2; session_old=3; b="session=4"')).toBeUndefined();
+    expect(read('Session=1; SESSION=2')).toBeUndefined();
+  });
+
+  it("reads a replaced library's cookies by name, also without a session cookie", () => {
+    const legacy = new Set(['express:sess', 'express:sess.sig']);
+    const carried = read('express:sess=e30=; express:sess.sig=abc', 1, legacy);
+    expect(carried).toMatchObject({ seal: undefined, names: [], duplicated: false });
+    expect(Object.fromEntries(carried!.legacy)).toEqual({
+      'express:sess': 'e30=',
+      'express:sess.sig': 'abc',
+    });
+  });
+});

@@ -1,0 +1,62 @@
+import { findCookies } from '../../lib/cookie/cookie-header.js';
+
+const only =
+  (...names: string[]) =>
+  (name: string) =>
+    names.includes(name);
+const find = (header: string | undefined, ...names: string[]) =>
+  Object.fromEntries(findCookies(header, only(...names)));
+
+describe('findCookies', () => {
+  it('finds nothing without a header, or in a header without the names asked for', () => {
+    for (const header of [undefined, '', 'other=1', 'a=b; c=d', ';;;', '=;=']) {
+      expect(find(header, 'session')).toEqual({});
+    }
+  });
+
+  it('keeps only the names asked for, in any position', () => {
+    expect(find('a=1; session=abc; b=2', 'session')).toEqual({ session: ['abc'] });
+    expect(find('session=abc', 'session', 'x')).toEqual({ session: ['abc'] });
+  });
+
+  it('does not match a name inside another cookie name or value', () => {
+    const header = 'xsession=1; session_old=2; other=session=3; q="session=4"; a=b session=5';
+    expect(find(header, 'session')).toEqual({});
+  });
+
+  it('lists every value of a name that comes more than once, in order', () => {
+    expect(find('session=first; a=1; session=second', 'session')).toEqual({
+      session: ['first', 'second'],
+    });
+  });
+
+  it('trims the blanks around names and values, as browsers send them', () => {
+    expect(find('  session =  abc  ;session.1=def', 'session', 'session.1')).toEqual({
+      session: ['abc'],
+      'session.1': ['def'],
+    });
+  });
+
+  it('keeps a value verbatim: no %XX decoding, an "=" inside kept, an empty value kept', () => {
+    expect(find('session=a%41b=c; e=', 'session', 'e')).toEqual({
+      session: ['a%41b=c'],
+      e: [''],
+    });
+  });
+
+  it('skips a pair without "=" and never reads past the pair it is in', () => {
+    expect(find('session; a=1; session=ok', 'session', 'a')).toEqual({
+      a: ['1'],
+      session: ['ok'],
+    });
+  });
+
+  it('does not ask about names that are not at a cookie boundary', () => {
+    const asked: string[] = [];
+    findCookies('a=session; b=x=session', (name) => {
+      asked.push(name);
+      return false;
+    });
+    expect(asked).toEqual(['a', 'b']);
+  });
+});
