@@ -1,13 +1,13 @@
-// Diagnostic server configurations for bench/attribution.mjs: a bare Nest app plus one
-// ingredient of the module at a time, done the way the module does it (see
-// lib/http/platform-hooks.ts), to tell what each one costs per request.
+// Diagnostic server configurations for the bounds section (and tools/attribution.mjs): a bare
+// Nest app plus one ingredient of the module at a time, done the way the module does it, to
+// tell what each one costs per request.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { RequestMethod } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import onHeaders from 'on-headers';
 import { tap } from 'rxjs';
 import { SessionCodec } from '../dist/index.js';
-import { floor } from './codec.mjs';
+import { floor } from './floor.mjs';
 
 export const DIAGNOSTICS = {};
 const PARTS = ['als-enabled', 'als-run', 'interceptor', 'interceptor-bare', 'on-headers'];

@@ -1,99 +1,128 @@
-// The parent's side of the HTTP bench: forks one server per configuration, fetches the session
-// cookie a first request sets, and drives load with autocannon from this (separate) process.
+// The parent's side of the HTTP benches: forks a server per configuration (on any Node binary)
+// and drives load with autocannon from this process, each connection behaving like a browser.
 import { fork } from 'node:child_process';
-import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { CookieJar, setCookieOf } from './cookie-jar.mjs';
 
 const SERVER = fileURLToPath(new URL('./http-server.mjs', import.meta.url));
+export const CONNECTIONS = 10;
 
-/** Forks the server of configuration `name`; resolves once it listens. */
-export function startServer(name, { execArgv = [], startTimeoutMs = 30_000 } = {}) {
-  const child = fork(SERVER, [name], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+/**
+ * Forks the server of configuration `name` on `execPath`; resolves once it listens, rejects
+ * with the app's own error message when it does not start.
+ */
+export function startServer(name, { execPath = process.execPath, execArgv = [] } = {}) {
+  const startTimeoutMs = 60_000;
+  const child = fork(SERVER, [name], {
+    execPath,
+    execArgv,
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
   const pending = new Map();
   let nextId = 0;
-  child.on('message', (msg) => {
-    const waiter = pending.get(msg.id);
-    if (waiter) {
-      pending.delete(msg.id);
-      waiter(msg.result);
-    }
-  });
   const call = (cmd, args) =>
-    new Promise((resolve) => {
+    new Promise((resolve, reject) => {
+      if (!child.connected) return reject(new Error(`server ${name} is gone`));
       const id = nextId++;
-      pending.set(id, resolve);
+      pending.set(id, { resolve, reject });
       child.send({ id, cmd, args });
     });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill();
-      reject(new Error(`server ${name} did not start in ${startTimeoutMs} ms`));
-    }, startTimeoutMs);
-    child.once('exit', (code) => reject(new Error(`server ${name} exited early (${code})`)));
-    child.on('message', (msg) => {
-      if (!msg.ready) return;
-      clearTimeout(timer);
-      const exited = new Promise((done) => child.once('exit', done));
-      resolve({
-        name,
-        port: msg.port,
-        call,
-        // Ask politely, then insist.
-        async stop() {
-          if (child.exitCode !== null) return;
-          call('exit');
-          const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-          await exited;
-          clearTimeout(killer);
-        },
-      });
-    });
+  const exited = new Promise((done) => child.once('exit', done));
+  // A server that dies answers no more calls: fail them rather than wait forever.
+  exited.then(() => {
+    for (const { reject } of pending.values()) reject(new Error(`server ${name} exited`));
+    pending.clear();
   });
-}
-
-/**
- * GET `path` once without cookies and returns a `Cookie` header made of the `Set-Cookie`
- * lines of the answer (the session cookie, and cookie-session's `.sig`), or '' if none.
- */
-export function firstCookie(port, path = '/count') {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path }, (res) => {
-      res.resume();
-      res.on('end', () => {
-        if (res.statusCode !== 200) return reject(new Error(`GET ${path}: ${res.statusCode}`));
-        const lines = res.headers['set-cookie'] ?? [];
-        resolve(lines.map((line) => line.split(';', 1)[0]).join('; '));
-      });
-    });
-    req.setTimeout(10_000, () => req.destroy(new Error(`GET ${path} timed out`)));
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-/**
- * Loads `path` with 10 connections for `seconds`, or for `amount` requests (then stopped
- * after `maxSeconds` at the latest), replaying `cookie` on every request.
- */
-export async function load({ port, path, cookie, seconds, amount, maxSeconds = 120 }) {
-  const options = {
-    url: `http://127.0.0.1:${port}${path}`,
-    connections: 10,
-    headers: cookie ? { cookie } : {},
-    ...(amount ? { amount } : { duration: seconds }),
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    call('exit').catch(() => {});
+    // Ask politely, then insist.
+    const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(killer);
   };
+  return new Promise((resolve, reject) => {
+    const fail = (message) => {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(new Error(message));
+    };
+    const timer = setTimeout(
+      () => fail(`did not start in ${startTimeoutMs / 1000} s`),
+      startTimeoutMs,
+    );
+    child.once('exit', (code) => {
+      const lines = stderr.trim().split('\n');
+      const last = lines.findLast((l) => /error/i.test(l)) ?? lines.at(-1);
+      fail(`exited early (${code})${last ? `: ${last}` : ''}`);
+    });
+    child.on('message', (msg) => {
+      if (msg.error) return fail(msg.error);
+      if (msg.ready) {
+        clearTimeout(timer);
+        return resolve({ name, port: msg.port, call, stop });
+      }
+      const waiter = pending.get(msg.id);
+      pending.delete(msg.id);
+      waiter?.resolve(msg.result);
+    });
+  });
+}
+
+/**
+ * autocannon options for browser-like connections: each keeps its own cookie jar, updated from
+ * every response. A connection first GETs `first` (e.g. /login) unless it is `path` itself,
+ * then `path` on every request. `extra(jar)` (optional) returns more Cookie header text for
+ * a connection, computed once after its first response (the hostile headers).
+ */
+function browserClients({ path, first = path, extra }) {
+  const request = { method: 'GET', path: first };
+  return {
+    requests: [request],
+    // autocannon clones `requests` per connection but resets their `context` before every
+    // request when there is only one; the jar therefore lives in a per-connection closure.
+    setupClient(client) {
+      const jar = new CookieJar();
+      let extraText;
+      const own = client.requestIterator.requests[0];
+      own.setupRequest = (req) => {
+        const cookie = extraText ? `${extraText}; ${jar.header}` : jar.header;
+        return { ...req, path, headers: cookie ? { ...req.headers, cookie } : req.headers };
+      };
+      own.onResponse = (_status, _body, _context, headers) => {
+        jar.update(setCookieOf(headers));
+        if (extra && extraText === undefined) extraText = extra(jar);
+      };
+    },
+  };
+}
+
+/**
+ * Loads `path` with CONNECTIONS browser-like connections for `seconds`, or for `amount`
+ * requests (then stopped after `maxSeconds` at the latest). Throws on any non-2xx or error.
+ */
+export async function load({ port, seconds, amount, maxSeconds = 60, ...clients }) {
+  const instance = autocannon({
+    url: `http://127.0.0.1:${port}`,
+    connections: CONNECTIONS,
+    // autocannon looks at its clock once per sample: 100 ms samples end a run on time.
+    sampleInt: 100,
+    ...(amount ? { amount } : { duration: seconds }),
+    ...browserClients(clients),
+  });
   const started = performance.now();
-  const instance = autocannon(options);
-  const guard = setTimeout(() => instance.stop(), maxSeconds * 1000);
+  const guard = setTimeout(() => instance.stop(), (amount ? maxSeconds : seconds + 10) * 1000);
   const result = await instance;
   clearTimeout(guard);
   const elapsed = (performance.now() - started) / 1000;
-  const ok = result['2xx'];
   if (result.non2xx || result.errors || result.timeouts) {
     throw new Error(
-      `${path} on port ${port}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`,
+      `${clients.path}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`,
     );
   }
+  const ok = result['2xx'];
   return { requests: ok, seconds: elapsed, rps: ok / elapsed };
 }

@@ -5,8 +5,18 @@ import { writeFileSync } from 'node:fs';
 import { Session as Inspector } from 'node:inspector/promises';
 import { createApp } from './http-app.mjs';
 
-const app = await createApp(process.argv[2]);
-await app.listen(0, '127.0.0.1');
+// Never outlive the bench.
+process.on('disconnect', () => process.exit(0));
+
+let app;
+try {
+  app = await createApp(process.argv[2]);
+  await app.listen(0, '127.0.0.1');
+} catch (error) {
+  // The parent reports the contender as not started, with this message, and runs the others.
+  process.send({ error: String(error?.message ?? error).split('\n')[0] }, () => process.exit(1));
+  await new Promise(() => {});
+}
 const { port } = app.getHttpServer().address();
 
 let cpuStart;
@@ -50,6 +60,4 @@ process.on('message', async ({ id, cmd, args }) => {
   const result = await commands[cmd](args);
   process.send({ id, result });
 });
-// Never outlive the bench.
-process.on('disconnect', () => process.exit(0));
 process.send({ ready: true, port });

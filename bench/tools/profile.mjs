@@ -1,13 +1,12 @@
-// `node bench/profile.mjs [seconds]` (after `npm run build`): profiles servers with load on one
+// `node bench/tools/profile.mjs [seconds]` (after `npm run build`): profiles servers with load on one
 // route each and prints where the CPU time goes, in µs per request. It uses the V8 sampler
 // that `node --cpu-prof` uses, started over the inspector after warm-up so that start-up is not
 // in the profile. Profiles land in output/profiles/ (git-ignored): open them in Chrome DevTools.
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { LIB, summarise } from './cpuprofile.mjs';
-import { firstCookie, load, startServer } from './http-load.mjs';
-import { PLACEHOLDER } from './http.mjs';
-import { num, table } from './format.mjs';
+import { load, startServer } from '../http-load.mjs';
+import { num, table } from '../format.mjs';
 
 const seconds = Number(process.argv[2] ?? 8);
 const PROFILES = [
@@ -21,17 +20,17 @@ const PROFILES = [
   ['fastify-ours-norenew', '/plain'],
 ];
 
-const dir = fileURLToPath(new URL('../output/profiles/', import.meta.url));
+const dir = fileURLToPath(new URL('../../output/profiles/', import.meta.url));
 mkdirSync(dir, { recursive: true });
 const summaries = [];
 for (const [name, path] of PROFILES) {
   const file = `${dir}${name}${path.replace('/', '-')}.cpuprofile`;
   const server = await startServer(name);
   try {
-    const cookie = (await firstCookie(server.port)) || PLACEHOLDER;
-    await load({ port: server.port, path, cookie, seconds: 2 });
+    const client = { port: server.port, path, first: '/login' };
+    await load({ ...client, seconds: 2 });
     await server.call('profile-start');
-    const { requests, rps } = await load({ port: server.port, path, cookie, seconds });
+    const { requests, rps } = await load({ ...client, seconds });
     await server.call('profile-stop', { file });
     summaries.push({ title: `${name} ${path}`, rps, ...summarise(file, requests) });
   } finally {
