@@ -1,4 +1,3 @@
-import { jest } from '@jest/globals';
 import {
   ArgumentsHost,
   CallHandler,
@@ -24,7 +23,9 @@ import {
 } from '@nestjs/common';
 import request from 'supertest';
 import { CookieSession, Session, SessionCodec, SessionService } from '../../lib/index.js';
-import { cookieHeader, setCookies } from './support/cookies.js';
+import { TestClock } from '../support/clock.js';
+import { cookieHeader, setCookies } from '../support/cookies.js';
+import { corruptCiphertext } from '../support/seal.js';
 import { PLATFORMS, SECRET, createApp } from './support/create-app.js';
 import { SessionController } from './support/session.controller.js';
 
@@ -142,7 +143,13 @@ class EnhancedModule implements NestModule {
   }
 }
 
-describe.each(PLATFORMS)('SPEC 4.1 loading, on %s', (platform) => {
+/** The default name: `Secure`, `Path=/` and no `Domain` allow the `__Host-` prefix. */
+const NAME = '__Host-session';
+const HOUR = 3_600_000;
+const codec = new SessionCodec({ secret: SECRET });
+const valid = codec.seal({ user: 'alice' });
+
+describe.each(PLATFORMS)('loading, on %s', (platform) => {
   let app: INestApplication;
   beforeAll(async () => {
     app = await createApp(platform, {
@@ -184,65 +191,68 @@ describe.each(PLATFORMS)('SPEC 4.1 loading, on %s', (platform) => {
   });
 
   it('opens nothing for a request that never touches the session when autoRenew is off', async () => {
+    // A guest app answers a cookie that fails to open with a fresh empty session: a request
+    // that writes nothing for a corrupted cookie never tried to open it.
     const lazy = await createApp(platform, {
       controllers: [SessionController],
-      session: { autoRenew: false },
+      session: { autoRenew: false, saveUninitialized: true },
     });
-    const spy = jest.spyOn(SessionCodec.prototype, 'openSeal');
     try {
-      const set = await request(lazy.getHttpServer()).post('/set').send({ a: 1 }).expect(201);
-      spy.mockClear();
-      const res = await request(lazy.getHttpServer())
-        .get('/untouched')
-        .set('Cookie', cookieHeader(set))
-        .expect(200);
-      expect(spy).not.toHaveBeenCalled();
+      const cookie = `${NAME}=${corruptCiphertext(valid)}`;
+      const http = () => request(lazy.getHttpServer());
+      const res = await http().get('/untouched').set('Cookie', cookie).expect(200);
       expect(setCookies(res)).toEqual([]);
-      await request(lazy.getHttpServer()).get('/read').set('Cookie', cookieHeader(set)).expect(200);
-      expect(spy).toHaveBeenCalledTimes(1);
+      const read = await http().get('/read').set('Cookie', cookie).expect(200);
+      expect(read.body).toMatchObject({ data: {}, isNew: true });
+      expect(setCookies(read).map((c) => c.name)).toEqual([NAME]);
     } finally {
-      spy.mockRestore();
       await lazy.close();
     }
   });
 
-  it('opens the cookie of an untouched request only to renew it when autoRenew is on', async () => {
-    const set = await request(app.getHttpServer()).post('/set').send({ a: 1 }).expect(201);
-    const spy = jest.spyOn(SessionCodec.prototype, 'openSeal');
+  it('opens the cookie of an untouched request only once its renewal is due', async () => {
+    const clock = new TestClock().install();
+    const guest = await createApp(platform, {
+      controllers: [SessionController],
+      session: { saveUninitialized: true },
+    });
     try {
-      const untouched = await request(app.getHttpServer()).get('/untouched').expect(200);
-      expect(spy).not.toHaveBeenCalled();
-      expect(setCookies(untouched)).toEqual([]);
-      const renewed = await request(app.getHttpServer())
-        .get('/untouched')
-        .set('Cookie', cookieHeader(set))
-        .expect(200);
-      expect(spy).toHaveBeenCalledTimes(1);
-      expect(setCookies(renewed).map((c) => c.name)).toEqual(['session']);
+      const http = () => request(guest.getHttpServer());
+      const set = await http().post('/set').send({ a: 1 }).expect(201);
+      const corrupted = `${NAME}=${corruptCiphertext(setCookies(set)[0].value)}`;
+      expect(setCookies(await http().get('/untouched').expect(200))).toEqual([]);
+      const early = await http().get('/untouched').set('Cookie', corrupted).expect(200);
+      expect(setCookies(early)).toEqual([]);
+      clock.advance(12 * HOUR + 1000); // half of the default 24 hours
+      const renewed = await http().get('/untouched').set('Cookie', cookieHeader(set)).expect(200);
+      expect(codec.open(setCookies(renewed)[0].value)).toEqual({ a: 1 });
+      // Due, the corrupted seal is opened, fails, and a fresh guest session replaces it.
+      const due = await http().get('/untouched').set('Cookie', corrupted).expect(200);
+      expect(codec.open(setCookies(due)[0].value)).toEqual({});
     } finally {
-      spy.mockRestore();
+      await guest.close();
+      clock.uninstall();
     }
   });
 
   const other = new SessionCodec({ secret: 'another-secret-of-at-least-32-characters!!' });
   const foreignName = new SessionCodec({ secret: SECRET, name: 'other' });
-  const valid = new SessionCodec({ secret: SECRET }).seal({ user: 'alice' });
   const badCookies: [string, string][] = [
-    ['malformed', 'session=%%%not-base64'],
-    ['empty', 'session='],
-    ['tampered', `session=${valid.slice(0, 40)}${valid[40] === 'A' ? 'B' : 'A'}${valid.slice(41)}`],
-    ['truncated', `session=${valid.slice(0, -5)}`],
+    ['malformed', `${NAME}=%%%not-base64`],
+    ['empty', `${NAME}=`],
+    ['tampered', `${NAME}=${valid.slice(0, 40)}${valid[40] === 'A' ? 'B' : 'A'}${valid.slice(41)}`],
+    ['truncated', `${NAME}=${valid.slice(0, -5)}`],
     [
       'expired',
-      `session=${new SessionCodec({ secret: SECRET, maxAge: 1 }).seal({ user: 'alice' }, Date.now() - 10_000)}`,
+      `${NAME}=${new SessionCodec({ secret: SECRET, maxAge: 1 }).seal({ user: 'alice' }, Date.now() - 10_000)}`,
     ],
     [
       'wrongly named (sealed for another cookie name)',
-      `session=${foreignName.seal({ user: 'alice' })}`,
+      `${NAME}=${foreignName.seal({ user: 'alice' })}`,
     ],
-    ['sealed under an unknown key', `session=${other.seal({ user: 'alice' })}`],
-    ['garbage bytes', `session=${'A'.repeat(3000)}`],
-    ['quoted', `session="${valid}"`],
+    ['sealed under an unknown key', `${NAME}=${other.seal({ user: 'alice' })}`],
+    ['garbage bytes', `${NAME}=${'A'.repeat(3000)}`],
+    ['quoted', `${NAME}="${valid}"`],
   ];
   it.each(badCookies)(
     'gives a new empty session for a %s cookie, never an error',
@@ -262,7 +272,7 @@ describe.each(PLATFORMS)('SPEC 4.1 loading, on %s', (platform) => {
   it('gives one value with @Session(key), and the same object through the CookieSession alias', async () => {
     const res = await request(app.getHttpServer())
       .get('/enhanced/key')
-      .set('Cookie', `session=${valid}`)
+      .set('Cookie', `${NAME}=${valid}`)
       .expect(200);
     expect(res.body).toEqual({ user: 'alice', aliasIsSame: true });
   });
@@ -270,7 +280,7 @@ describe.each(PLATFORMS)('SPEC 4.1 loading, on %s', (platform) => {
   it('opens a valid cookie', async () => {
     const res = await request(app.getHttpServer())
       .get('/read')
-      .set('Cookie', `session=${valid}`)
+      .set('Cookie', `${NAME}=${valid}`)
       .expect(200);
     expect(res.body).toMatchObject({ data: { user: 'alice' }, isNew: false, populated: true });
   });
