@@ -59,7 +59,7 @@ describe.each(PLATFORMS)('per-request options, on %s', (platform) => {
       // Not the `__Host-` default: these tests change Path and Domain, which that prefix forbids.
       session: { name: 'app_session' },
       configure: (a) =>
-        // Per-user sticky max age, as in cookie-session's README.
+        // Per-user sticky max age, the recipe cookie-session users know.
         a.use((req: any, _res: unknown, next: () => void) => {
           if (typeof req.session.maxAge === 'number')
             req.sessionOptions.maxAge = req.session.maxAge;
