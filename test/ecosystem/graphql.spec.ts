@@ -36,7 +36,10 @@ describe.each(GRAPHQL_SETUPS)('GraphQL sessions: $name', (setup) => {
       const res = await gql(url, 'mutation { increment }', jar);
       expect(res.body).toEqual({ data: { increment: i } });
       const [cookie] = setCookies(res);
-      expect(cookie).toMatchObject({ name: 'session', attributes: { httponly: true, path: '/' } });
+      expect(cookie).toMatchObject({
+        name: '__Host-session',
+        attributes: { httponly: true, path: '/' },
+      });
       jar = cookieHeader(res, jar);
     }
     const res = await gql(url, '{ views }', jar);
@@ -49,7 +52,7 @@ describe.each(GRAPHQL_SETUPS)('GraphQL sessions: $name', (setup) => {
     const login = await gql(url, 'mutation { login(name: "ada") }');
     expect(login.body).toEqual({ data: { login: 'ada' } });
     const jar = cookieHeader(login);
-    expect(jar).toMatch(/^session=/);
+    expect(jar).toMatch(/^__Host-session=/);
 
     const res = await gql(url, '{ me user views }', jar);
     expect(res.body).toEqual({ data: { me: 'ada', user: 'ada', views: 0 } });
@@ -60,7 +63,7 @@ describe.each(GRAPHQL_SETUPS)('GraphQL sessions: $name', (setup) => {
     expect(anonymous.body.data).toBeNull();
     expect(anonymous.body.errors[0].message).toBe('Forbidden resource');
 
-    const forged = await gql(url, '{ secret }', 'session=forged-value');
+    const forged = await gql(url, '{ secret }', '__Host-session=forged-value');
     expect(forged.body.errors[0].message).toBe('Forbidden resource');
 
     const res = await gql(url, '{ secret }', sessions.toCookieHeader({ user: 'bob' }));
@@ -79,7 +82,7 @@ describe.each(GRAPHQL_SETUPS)('GraphQL sessions: $name', (setup) => {
     const res = await gql(url, 'mutation { logout }', jar);
     expect(res.body).toEqual({ data: { logout: true } });
     const [cleared] = setCookies(res);
-    expect(cleared.name).toBe('session');
+    expect(cleared.name).toBe('__Host-session');
     expect(cleared.value).toBe('');
     expect(cookieHeader(res, jar)).toBe('');
   });

@@ -47,10 +47,10 @@ describe.each(PLATFORMS)('SessionService.toCookieHeader() in supertest on %s', (
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ userId: 42, notes: 0 });
 
-    // The response renews the session like any other: a client can go on from there.
+    // A fresh seal is not due for renewal: the client goes on with the cookie it sent.
     const next = await request(app.getHttpServer())
       .get('/profile')
-      .set('Cookie', cookieHeader(res));
+      .set('Cookie', cookieHeader(res, sessions.toCookieHeader({ userId: 42 })));
     expect(next.body).toEqual({ userId: 42, notes: 0 });
   });
 
@@ -60,7 +60,7 @@ describe.each(PLATFORMS)('SessionService.toCookieHeader() in supertest on %s', (
     expect((await request(server).get('/profile')).status).toBe(403);
 
     const stranger = new SessionCodec({ secret: 'another-secret-that-is-long-enough-0123456789' });
-    const forged = `session=${stranger.seal({ userId: 42 })}`;
+    const forged = `__Host-session=${stranger.seal({ userId: 42 })}`;
     expect((await request(server).get('/profile').set('Cookie', forged)).status).toBe(403);
   });
 
@@ -82,7 +82,9 @@ describe.each(PLATFORMS)('SessionService.toCookieHeader() in supertest on %s', (
     const sessions = app.get(SessionService);
     const header = sessions.toCookieHeader({ userId: 5 });
     expect(sessions.fromCookieHeader(header)).toEqual({ userId: 5 });
-    expect(new SessionCodec({ secret: SECRET }).open(header.replace(/^session=/, ''))).toEqual({
+    expect(
+      new SessionCodec({ secret: SECRET }).open(header.replace(/^__Host-session=/, '')),
+    ).toEqual({
       userId: 5,
     });
   });

@@ -166,7 +166,7 @@ describe.each(PLATFORMS)('WebSocket gateways on %s read the handshake session', 
 
   it.each([
     ['no cookie', undefined],
-    ['a forged cookie', 'session=forged-value'],
+    ['a forged cookie', '__Host-session=forged-value'],
     ['a cookie of another name', 'other=' + 'x'.repeat(40)],
   ])('treats a connection with %s as anonymous', async (_, cookie) => {
     expect(await ask(connect('/ws', cookie), 'whoami')).toEqual({
@@ -177,7 +177,7 @@ describe.each(PLATFORMS)('WebSocket gateways on %s read the handshake session', 
 
   it('treats a cookie sealed under another secret as anonymous', async () => {
     const other = new SessionCodec({ secret: 'another-secret-that-is-long-enough-0123456789' });
-    const cookie = `session=${other.seal({ user: 'mallory' })}`;
+    const cookie = `__Host-session=${other.seal({ user: 'mallory' })}`;
     expect(await ask(connect('/ws', cookie), 'whoami')).toEqual({
       event: 'whoami',
       data: { user: null },

@@ -38,9 +38,14 @@ const EXPORTS = [
   'Session',
   'CookieSession',
   'SessionInterceptor',
+  'CsrfExempt',
   'SessionCodec',
-  'SessionTooLargeError',
+  'CookieSessionError',
   'CookieSessionOptionsError',
+  'SessionTooLargeError',
+  'SessionOutsideRequestError',
+  'SessionNotAttachedError',
+  'SessionPlatformError',
 ];
 
 /** The entry script of a dev-dependency's CLI, run with this Node (no shell, no PATH lookup). */
