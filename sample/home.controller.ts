@@ -9,7 +9,7 @@ export class HomeController {
   @Get()
   home(@Session() session: Session<AppSession>): string {
     session.views = (session.views ?? 0) + 1;
-    const greeting = session.user ? `Hello, ${escapeHtml(session.user.name)}` : 'Hello';
+    const greeting = session.user ? `Hello, ${escapeHtml(session.user)}` : 'Hello';
     return page(
       session,
       'Home',

@@ -25,7 +25,7 @@ const STYLE = `
   .flash { max-width: 38rem; margin: 1.5rem auto -1rem; padding: .75rem 1rem; background: #dafbe1;
            border: 1px solid #4ac26b; border-radius: 8px; }
   label { display: block; margin: .75rem 0; }
-  input[type=text] { font: inherit; padding: .35rem .5rem; width: 100%; }
+  input[type=text], input[type=password] { font: inherit; padding: .35rem .5rem; width: 100%; }
   main button { font: inherit; padding: .4rem 1.2rem; border-radius: 6px; border: 1px solid #1f883d;
                 background: #1f883d; color: #fff; cursor: pointer; }
   .count { font-size: 3rem; font-weight: 600; margin: .5rem 0; }
@@ -40,7 +40,7 @@ export function page(session: Session<AppSession>, title: string, content: strin
   const user = session.user;
   const flash = takeFlash(session);
   const account = user
-    ? `<span class="user">${escapeHtml(user.name)}</span>
+    ? `<span class="user">${escapeHtml(user)}</span>
        <form method="post" action="/logout"><button type="submit">Log out</button></form>`
     : `<a class="user" href="/login">Log in</a>`;
   return `<!doctype html>
@@ -49,8 +49,7 @@ export function page(session: Session<AppSession>, title: string, content: strin
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>${escapeHtml(title)} · nest-cookie-session sample</title>
-  <!-- No /favicon.ico request: it would race the page's own request, and its response (which
-       renews the cookie with the data it carried) could undo the page's change to the session. -->
+  <!-- The sample has no icon: spare the browser a /favicon.ico request that would only 404. -->
   <link rel="icon" href="data:,">
   <style>${STYLE}</style>
 </head>

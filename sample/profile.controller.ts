@@ -1,29 +1,45 @@
-import { Controller, Get, UseFilters, UseGuards } from '@nestjs/common';
-import { Session, SessionService } from 'nest-cookie-session';
+import { Controller, Get, Post, Redirect, UseFilters, UseGuards } from '@nestjs/common';
+import { Session } from 'nest-cookie-session';
 import type { AppSession } from './app-session.js';
+import { setFlash } from './flash.js';
 import { escapeHtml, page } from './html.js';
 import { LoggedInGuard } from './logged-in.guard.js';
 import { LoginRequiredFilter } from './login-required.filter.js';
+import { UsersService } from './users.service.js';
 
 /** Only for logged-in users: the guard checks the session, the filter redirects the others. */
 @Controller('profile')
 @UseGuards(LoggedInGuard)
 @UseFilters(LoginRequiredFilter)
 export class ProfileController {
-  constructor(private readonly sessions: SessionService) {}
+  constructor(private readonly users: UsersService) {}
 
   @Get()
   profile(@Session() session: Session<AppSession>): string {
-    const days = this.sessions.options.maxAge / (24 * 60 * 60 * 1000);
-    const lifetime = days >= 2 ? `${days} days` : `${days * 24} hours`;
+    const lifetime = session.rememberMe ? '30 days' : '24 hours';
     return page(
       session,
       'Profile',
       `<h1>Profile</h1>
-    <p>Name: <strong id="name">${escapeHtml(session.user!.name)}</strong></p>
+    <p>Name: <strong id="name">${escapeHtml(session.user!)}</strong></p>
     <p>Remember me: <strong id="remember-me">${session.rememberMe ? 'yes' : 'no'}</strong></p>
     <p class="muted">Your session ends <span id="lifetime">${lifetime}</span> after your last
-      visit: every response renews the cookie.</p>`,
+      visit: the cookie is renewed as you use the site.</p>
+    <form method="post" action="/profile/logout-everywhere">
+      <p>Logged in on another computer you no longer use?</p>
+      <button type="submit" id="logout-everywhere">Log out everywhere else</button>
+    </form>`,
     );
+  }
+
+  /**
+   * Bumps the user's stamp: every session stamped before ends on its next request (the session
+   * module's `validate` refuses it). This browser takes the new stamp and stays logged in.
+   */
+  @Post('logout-everywhere')
+  @Redirect('/profile', 303)
+  logoutEverywhere(@Session() session: Session<AppSession>): void {
+    session.stamp = this.users.bumpStamp(session.user!);
+    setFlash(session, 'Your other browsers are logged out.');
   }
 }
