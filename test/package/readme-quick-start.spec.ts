@@ -15,7 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { installIntoNewApp, pack } from '../support/packed-package.js';
 import { describeFailure, run, stop } from '../support/run-command.js';
 import { quickStartFiles, writeProject } from './readme/quick-start-files.js';
-import { bootApp, cookieOf, type Booted } from './readme/boot-app.js';
+import { bootApp, type Booted } from './readme/boot-app.js';
+import { checkQuickStartApp } from './readme/quick-start-checks.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TMP = path.join(ROOT, '.tmp');
@@ -91,39 +92,5 @@ describe.each([['express'], ['fastify']])('the Quick start app on %s', (platform
 
   afterAll(() => stop(child));
 
-  it('counts views in the cookie: 1, then 2 with the cookie, then 1 without', async () => {
-    const first = await fetch(`${app.url}/`);
-    expect(await first.json()).toEqual({ views: 1, user: null });
-    const cookie = cookieOf(first);
-    expect(cookie).toMatch(/^__Host-session=[\w-]+$/);
-
-    const second = await fetch(`${app.url}/`, { headers: { cookie } });
-    expect(await second.json()).toEqual({ views: 2, user: null });
-    const fresh = await fetch(`${app.url}/`);
-    expect(await fresh.json()).toEqual({ views: 1, user: null });
-  });
-
-  it('logs in with a new session, then logs out with a cookie that expires', async () => {
-    const visit = await fetch(`${app.url}/`);
-    const login = await fetch(`${app.url}/login`, {
-      method: 'POST',
-      headers: { cookie: cookieOf(visit), 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'ada' }),
-    });
-    expect(login.status).toBe(201);
-    expect(await login.json()).toEqual({ user: 'ada' });
-    const session = cookieOf(login);
-
-    const after = await fetch(`${app.url}/`, { headers: { cookie: session } });
-    expect(await after.json()).toEqual({ views: 1, user: 'ada' });
-
-    const logout = await fetch(`${app.url}/logout`, {
-      method: 'POST',
-      headers: { cookie: cookieOf(after) },
-    });
-    expect(await logout.json()).toEqual({ user: null });
-    expect(logout.headers.getSetCookie()).toEqual([
-      expect.stringMatching(/^__Host-session=;.*(Max-Age=0|Expires=Thu, 01 Jan 1970)/i),
-    ]);
-  });
+  checkQuickStartApp(() => app);
 });
