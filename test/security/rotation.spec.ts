@@ -1,7 +1,7 @@
 /**
  * Key rotation rolled out across processes. Two app processes (the built package,
- * test/security/fixtures/session-server.mjs) play two instances behind a load balancer. Between stages they are restarted with a new key ring, as a
- * deploy does, and clients with a cookie jar alternate between them, counting their requests in
+ * test/security/fixtures/session-server.mjs) play two instances behind a load balancer.
+ * Between stages they are restarted with a new key ring, as a deploy does, and clients with a cookie jar alternate between them, counting their requests in
  * the session (`/touch`: n + 1). For every request the test records whether the client was
  * logged out (a new session although it sent its cookie) and under which key the response's
  * cookie is sealed, and asserts:
