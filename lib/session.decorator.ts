@@ -1,4 +1,9 @@
-import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import {
+  createParamDecorator,
+  type ExecutionContext,
+  type PipeTransform,
+  type Type,
+} from '@nestjs/common';
 import { rawRequestOfContext } from './platform/request-of.js';
 import { sessionOf } from './platform/session-request.js';
 import type { SessionData, SessionObject } from './session/session-data.interface.js';
@@ -22,7 +27,12 @@ export type Session<T extends object = SessionData> = SessionObject<T>;
  *   return { views: session.views };
  * }
  */
-export const Session = createParamDecorator(
+/** The decorator's signature, spelled out so that the published types compile on NestJS 11 and 12. */
+type SessionDecorator = (
+  ...dataOrPipes: (string | PipeTransform | Type<PipeTransform> | undefined)[]
+) => ParameterDecorator;
+
+export const Session: SessionDecorator = createParamDecorator(
   (key: string | undefined, context: ExecutionContext) => {
     const session = sessionOf(rawRequestOfContext(context)).current;
     return key === undefined ? session : (session as Record<string, unknown>)[key];
@@ -30,5 +40,5 @@ export const Session = createParamDecorator(
 );
 
 /** `Session` under a name that cannot clash with `@nestjs/common`'s. */
-export const CookieSession = Session;
+export const CookieSession: SessionDecorator = Session;
 export type CookieSession<T extends object = SessionData> = SessionObject<T>;
