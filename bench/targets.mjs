@@ -82,5 +82,5 @@ export function targets({ codec, http = [], memory, node }) {
       r.growth < 5 * 1024 * 1024,
     );
   }
-  return table(['target', 'Node', 'measured (min–max)', '', 'measured in the same run'], rows, 2);
+  return table(['target', 'Node', 'measured (min–max)', '', 'measured in the same run'], rows, 5);
 }
