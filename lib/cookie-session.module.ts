@@ -41,10 +41,10 @@ import { SessionService } from './session.service.js';
     SessionInterceptor,
     {
       provide: APP_INTERCEPTOR,
-      // Nest leaves out a global enhancer without an `intercept` method: with
+      // Nest skips a global enhancer whose factory gives null: with
       // `globalInterceptor: false` no interceptor pipeline runs on any route.
       useFactory: (runtime: SessionRuntime, interceptor: SessionInterceptor) =>
-        runtime.options.globalInterceptor ? interceptor : {},
+        runtime.options.globalInterceptor ? interceptor : null,
       inject: [SessionRuntime, SessionInterceptor],
     },
     {
