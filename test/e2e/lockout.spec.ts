@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CookieSessionOptionsError, SessionService } from '../../lib/index.js';
 import { CookieJar } from '../support/cookies.js';
@@ -32,7 +32,13 @@ interface Reply {
   body: string;
 }
 
-function send(port: number, method: string, path: string, headers: object, body?: string) {
+function send(
+  port: number,
+  method: string,
+  path: string,
+  headers: OutgoingHttpHeaders,
+  body?: string,
+) {
   return new Promise<Reply>((resolve, reject) => {
     const req = httpRequest({ host: '127.0.0.1', port, method, path, headers }, (res) => {
       let text = '';
