@@ -23,8 +23,8 @@ export class ProfileController {
       `<h1>Profile</h1>
     <p>Name: <strong id="name">${escapeHtml(session.user!)}</strong></p>
     <p>Remember me: <strong id="remember-me">${session.rememberMe ? 'yes' : 'no'}</strong></p>
-    <p class="muted">Your session ends <span id="lifetime">${lifetime}</span> after your last
-      visit: the cookie is renewed as you use the site.</p>
+    <p class="muted">Your session lasts <span id="lifetime">${lifetime}</span>; using the site
+      renews it (once it is half used up).</p>
     <form method="post" action="/profile/logout-everywhere">
       <p>Logged in on another computer you no longer use?</p>
       <button type="submit" id="logout-everywhere">Log out everywhere else</button>

@@ -1,10 +1,19 @@
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Cookie, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './support/chromium.js';
-import { startSample, type SampleServer } from './support/sample-server.js';
+import {
+  logIn,
+  sessionCookie,
+  startSample,
+  submitLogin,
+  visit,
+  type SampleServer,
+} from './support/sample-server.js';
 
-const OUTPUT = fileURLToPath(new URL('../../output/browser/', import.meta.url));
+/** The README shows these pages. */
+const IMAGES = fileURLToPath(new URL('../../docs/images/', import.meta.url));
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const DAY_S = 24 * 60 * 60;
 
 let server: SampleServer;
@@ -13,7 +22,7 @@ let context: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
-  mkdirSync(OUTPUT, { recursive: true });
+  mkdirSync(IMAGES, { recursive: true });
   server = await startSample({ SESSION_SECRET: 'a-browser-test-secret-that-is-long-enough-42' });
   browser = await launchChromium();
 });
@@ -23,9 +32,12 @@ afterAll(async () => {
   await server?.stop();
 });
 
-// A fresh cookie jar for every test.
+// A fresh cookie jar for every test; a small window, so the pictures stay small.
 beforeEach(async () => {
-  context = await browser.newContext({ baseURL: server.baseUrl });
+  context = await browser.newContext({
+    baseURL: server.baseUrl,
+    viewport: { width: 720, height: 480 },
+  });
   page = await context.newPage();
 });
 
@@ -33,104 +45,117 @@ afterEach(async () => {
   await context?.close();
 });
 
-/** The session cookie in the browser's jar, if any. */
-async function sessionCookie(): Promise<Cookie | undefined> {
-  return (await context.cookies()).find((c) => c.name === 'session');
-}
-
-/** Goes to `path` and fails on an error page. */
-async function visit(path: string): Promise<void> {
-  const response = await page.goto(path);
-  expect(response?.status()).toBeLessThan(400);
-}
-
-async function logIn(name: string, rememberMe = false): Promise<void> {
-  await visit('/login');
-  await page.fill('input[name=name]', name);
-  if (rememberMe) await page.check('input[name=rememberMe]');
-  await Promise.all([page.waitForURL('**/profile'), page.click('main button[type=submit]')]);
+/** Saves what the page shows as `docs/images/<name>.png` and checks a PNG was written. */
+async function picture(name: string): Promise<void> {
+  const path = `${IMAGES}${name}.png`;
+  await page.screenshot({ path });
+  expect(readFileSync(path).subarray(0, 8)).toEqual(PNG_SIGNATURE);
 }
 
 /** Seconds from now until the session cookie expires. */
 async function secondsLeft(): Promise<number> {
-  const cookie = await sessionCookie();
+  const cookie = await sessionCookie(context);
   expect(cookie).toBeDefined();
   return cookie!.expires - Date.now() / 1000;
 }
 
-it('counts views over three reloads, in a Secure, HttpOnly cookie the browser keeps', async () => {
-  await visit('/');
+it('counts views over three reloads, in a Secure, HttpOnly __Host- cookie the browser keeps', async () => {
+  await visit(page, '/');
   expect(await page.textContent('#views')).toBe('1');
   for (const expected of ['2', '3', '4']) {
     await page.reload();
     expect(await page.textContent('#views')).toBe(expected);
   }
   // Stored although the page is plain HTTP: browsers keep Secure cookies from localhost.
-  expect(await sessionCookie()).toMatchObject({
+  expect(await sessionCookie(context)).toMatchObject({
     secure: true,
     httpOnly: true,
     sameSite: 'Lax',
     path: '/',
   });
-  await page.screenshot({ path: `${OUTPUT}home.png`, fullPage: true });
-  expect(statSync(`${OUTPUT}home.png`).size).toBeGreaterThan(0);
+  await picture('home');
 });
 
 it('hides the session cookie from document.cookie', async () => {
-  await visit('/');
+  await visit(page, '/');
   // (Strings run in the page: this project compiles without the DOM types.)
   await page.evaluate("document.cookie = 'probe=visible'");
-  expect(await sessionCookie()).toBeDefined();
+  expect(await sessionCookie(context)).toBeDefined();
   const seen = await page.evaluate<string>('document.cookie');
   expect(seen).toContain('probe=visible');
   expect(seen).not.toContain('session');
 });
 
-it('logs in, shows the profile and the welcome message once', async () => {
-  await visit('/profile');
+it('logs in with name and password, shows the profile and the welcome message once', async () => {
+  await visit(page, '/profile');
   expect(new URL(page.url()).pathname).toBe('/login');
+  await page.fill('input[name=name]', 'ada');
+  await picture('login');
 
-  await logIn('Ada <Lovelace>');
-  expect(await page.textContent('#name')).toBe('Ada <Lovelace>');
-  expect(await page.textContent('.flash')).toBe('Welcome, Ada <Lovelace>!');
+  await logIn(page, 'ada');
+  expect(await page.textContent('#name')).toBe('ada');
+  expect(await page.textContent('.flash')).toBe('Welcome, ada!');
   expect(await page.textContent('#remember-me')).toBe('no');
-  await page.screenshot({ path: `${OUTPUT}profile.png`, fullPage: true });
+  await picture('profile');
 
   await page.reload();
-  expect(await page.textContent('#name')).toBe('Ada <Lovelace>');
+  expect(await page.textContent('#name')).toBe('ada');
   expect(await page.locator('.flash').count()).toBe(0);
 });
 
-it('keeps a remembered user 30 days, also across later requests', async () => {
-  await logIn('Grace', true);
+it.each([
+  ['a wrong password', 'ada', 'Analytical-Engine'],
+  ['an unknown name', 'mallory', 'analytical-engine'],
+])('refuses %s and stays logged out', async (_, name, password) => {
+  expect(await submitLogin(page, name, { password })).toBe('/login');
+  expect(await page.textContent('.flash')).toBe('Wrong name or password.');
+  await visit(page, '/profile');
+  expect(new URL(page.url()).pathname).toBe('/login');
+});
+
+it('starts a new session at login: what the browser had before does not carry over', async () => {
+  await visit(page, '/');
+  await visit(page, '/');
+  const before = (await sessionCookie(context))!.value;
+  await logIn(page, 'grace');
+  expect((await sessionCookie(context))!.value).not.toBe(before);
+  await visit(page, '/');
+  expect(await page.textContent('#views')).toBe('1');
+});
+
+it('keeps a remembered user 30 days: chosen once at login, kept by every later cookie', async () => {
+  await logIn(page, 'grace', true);
   expect(await page.textContent('#remember-me')).toBe('yes');
+  expect(await page.textContent('#lifetime')).toBe('30 days');
   expect(await secondsLeft()).toBeCloseTo(30 * DAY_S, -2);
 
-  // Every response renews the cookie; the 30 days must stick, even on a 404.
-  await visit('/');
+  // The home page changes the session (its view counter): each visit writes a new cookie.
+  const atLogin = (await sessionCookie(context))!.value;
+  await visit(page, '/');
   await page.goto('/no-such-page');
-  await visit('/profile');
-  expect(await page.textContent('#lifetime')).toBe('30 days');
+  await visit(page, '/');
+  expect((await sessionCookie(context))!.value).not.toBe(atLogin);
+  expect(await page.textContent('#views')).toBe('2');
   expect(await secondsLeft()).toBeCloseTo(30 * DAY_S, -2);
 });
 
-it('gives other users the default 24 hours', async () => {
-  await logIn('Linus');
+it('gives users who are not remembered the default 24 hours', async () => {
+  await logIn(page, 'ada');
   expect(await secondsLeft()).toBeCloseTo(DAY_S, -2);
   await page.goto('/no-such-page');
-  await visit('/');
+  await visit(page, '/');
   expect(await secondsLeft()).toBeCloseTo(DAY_S, -2);
 });
 
 it('logs out: says so once, and the profile is closed again', async () => {
-  await logIn('Grace', true);
+  await logIn(page, 'grace', true);
   await Promise.all([page.waitForURL(server.baseUrl + '/'), page.click('nav button')]);
   expect(await page.textContent('.flash')).toBe('You have been logged out.');
   expect(await page.locator('nav button').count()).toBe(0);
   // The flash lives in a new session with the default lifetime: "remember me" went with the old.
   expect(await secondsLeft()).toBeCloseTo(DAY_S, -2);
 
-  await visit('/profile');
+  await visit(page, '/profile');
   expect(new URL(page.url()).pathname).toBe('/login');
   expect(await page.textContent('h1')).toBe('Log in');
   expect(await page.locator('.flash').count()).toBe(0);
@@ -145,17 +170,17 @@ describe('a session cookie corrupted in the jar', () => {
   ];
 
   it.each(corruptions)('%s: the logged-out view, never an error page', async (_, corrupt) => {
-    await logIn('Mallory', true);
-    const cookie = (await sessionCookie())!;
+    await logIn(page, 'grace', true);
+    const cookie = (await sessionCookie(context))!;
     const value = corrupt(cookie.value);
     await context.addCookies([{ ...cookie, value }]);
-    expect((await sessionCookie())?.value).toBe(value);
+    expect((await sessionCookie(context))?.value).toBe(value);
 
-    await visit('/profile');
+    await visit(page, '/profile');
     expect(new URL(page.url()).pathname).toBe('/login');
     expect(await page.textContent('h1')).toBe('Log in');
 
-    await visit('/');
+    await visit(page, '/');
     expect(await page.textContent('#views')).toBe('1');
     expect(await page.locator('nav button').count()).toBe(0);
   });

@@ -112,11 +112,11 @@ describe.each(PLATFORMS)('a Playwright storageState from toCookieHeader() on %s'
       expect(first?.status()).toBe(200);
       expect(await first?.json()).toEqual({ user: 'ada', visits: 1 });
 
-      // The browser took the renewed cookie and sends it on.
+      // The page changed the session (its visit count): the browser took the new cookie.
       const second = await page.goto('/profile');
       expect(await second?.json()).toEqual({ user: 'ada', visits: 2 });
       const [cookie] = await context.cookies();
-      expect(cookie).toMatchObject({ name: 'session', httpOnly: true, secure: true });
+      expect(cookie).toMatchObject({ name: '__Host-session', httpOnly: true, secure: true });
     } finally {
       await context.close();
     }

@@ -1,3 +1,4 @@
+import type { BrowserContext, Cookie, Page } from 'playwright-core';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { lookup } from 'node:dns/promises';
 import { existsSync } from 'node:fs';
@@ -31,7 +32,7 @@ async function freePort(): Promise<number> {
  * Browsers keep Secure cookies from plain-HTTP `localhost`: use that name when it points at
  * 127.0.0.1 (where the server listens), else the address itself.
  */
-async function hostForBrowser(): Promise<string> {
+export async function hostForBrowser(): Promise<string> {
   try {
     const addresses = await lookup('localhost', { all: true });
     if (addresses.some((a) => a.address === '127.0.0.1')) return 'localhost';
@@ -90,4 +91,43 @@ export async function startSample(env: Record<string, string> = {}): Promise<Sam
     }
   }
   return { baseUrl: `http://${await hostForBrowser()}:${port}`, output: () => output, stop };
+}
+
+/** The sample's cookie: the module's default name with its default `Secure`, `Path=/`. */
+export const COOKIE_NAME = '__Host-session';
+
+/** The sample's demo accounts. */
+export const PASSWORDS: Readonly<Record<string, string>> = {
+  ada: 'analytical-engine',
+  grace: 'compiler-1952',
+};
+
+/** The session cookie in a browser's jar, if any. */
+export async function sessionCookie(context: BrowserContext): Promise<Cookie | undefined> {
+  return (await context.cookies()).find((c) => c.name === COOKIE_NAME);
+}
+
+/** Goes to `path` and fails on an error page. */
+export async function visit(page: Page, path: string): Promise<void> {
+  const response = await page.goto(path);
+  expect(response?.status()).toBeLessThan(400);
+}
+
+/** Fills the login form and submits it; resolves on the page the sample redirects to. */
+export async function submitLogin(
+  page: Page,
+  name: string,
+  { password = PASSWORDS[name] ?? '', rememberMe = false } = {},
+): Promise<string> {
+  await visit(page, '/login');
+  await page.fill('input[name=name]', name);
+  await page.fill('input[name=password]', password);
+  if (rememberMe) await page.check('input[name=rememberMe]');
+  await Promise.all([page.waitForNavigation(), page.click('main button[type=submit]')]);
+  return new URL(page.url()).pathname;
+}
+
+/** Logs in with the right password: the browser lands on the profile. */
+export async function logIn(page: Page, name: string, rememberMe = false): Promise<void> {
+  expect(await submitLogin(page, name, { rememberMe })).toBe('/profile');
 }
