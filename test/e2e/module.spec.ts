@@ -10,7 +10,7 @@ import {
   type CookieSessionOptions,
   type CookieSessionOptionsFactory,
 } from '../../lib/index.js';
-import { cookieHeader, setCookies } from './support/cookies.js';
+import { cookieHeader, setCookies } from '../support/cookies.js';
 import { PLATFORMS, SECRET, createApp, type Platform } from './support/create-app.js';
 import { SessionController } from './support/session.controller.js';
 
