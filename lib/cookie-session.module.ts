@@ -1,14 +1,18 @@
 import {
   Inject,
   Module,
+  type DynamicModule,
+  type Provider,
   type MiddlewareConsumer,
   type NestModule,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR, HttpAdapterHost, Reflector } from '@nestjs/core';
 import {
+  ASYNC_OPTIONS_TYPE,
   COOKIE_SESSION_OPTIONS,
   ConfigurableModuleClass,
+  OPTIONS_TYPE,
 } from './cookie-session.module-definition.js';
 import type { CookieSessionOptions } from './options/cookie-session-options.interface.js';
 import { installOnPlatform } from './platform/install.js';
@@ -62,6 +66,14 @@ export class CookieSessionModule
 {
   private checkInstallation: (() => void) | undefined;
 
+  static forRoot(options: typeof OPTIONS_TYPE): DynamicModule {
+    return withHiddenSecrets(super.forRoot(options));
+  }
+
+  static forRootAsync(options: typeof ASYNC_OPTIONS_TYPE): DynamicModule {
+    return withHiddenSecrets(super.forRootAsync(options));
+  }
+
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     @Inject(SessionRuntime) private readonly runtime: SessionRuntime,
@@ -80,4 +92,39 @@ export class CookieSessionModule
   onApplicationBootstrap(): void {
     this.checkInstallation?.();
   }
+}
+
+/**
+ * The options Nest keeps for the module hold the secrets: keep them out of what `util.inspect`,
+ * `JSON.stringify` and loggers show of that object (a copy; the application's own object is
+ * left as it is).
+ */
+function withHiddenSecrets(definition: DynamicModule): DynamicModule {
+  const providers = (definition.providers ?? []).map((provider: Provider) => {
+    if (typeof provider !== 'object' || provider.provide !== COOKIE_SESSION_OPTIONS)
+      return provider;
+    if ('useValue' in provider) return { ...provider, useValue: hideSecrets(provider.useValue) };
+    if ('useFactory' in provider) {
+      const make = provider.useFactory;
+      return {
+        ...provider,
+        useFactory: async (...args: unknown[]) => hideSecrets(await make(...args)),
+      };
+    }
+    return provider;
+  });
+  return { ...definition, providers };
+}
+
+function hideSecrets(options: CookieSessionOptions): CookieSessionOptions {
+  if (options === null || typeof options !== 'object') return options;
+  const copy = { ...options };
+  for (const key of ['secret', 'keys'] as const) {
+    if (!(key in copy)) continue;
+    const value = copy[key];
+    delete copy[key];
+    // Not enumerable, and a getter: inspection shows "[Getter]", never the value.
+    Object.defineProperty(copy, key, { get: () => value, enumerable: false });
+  }
+  return copy;
 }

@@ -110,8 +110,22 @@ export const OPTION_RULES = {
     if (!(value instanceof Date) || Number.isNaN(value.getTime()))
       fail(option, `must be a valid Date (got ${describe(value)})`);
   },
-  path: string,
-  domain: string,
+  path: (value, option) => {
+    // Browsers ignore a Path that does not start with "/" (and trim spaces): the cookie would
+    // land elsewhere than the lines that clear it.
+    if (typeof value !== 'string' || !value.startsWith('/') || value.trim() !== value)
+      fail(
+        option,
+        `must start with "/" and have no surrounding spaces, e.g. "/" (got ${describe(value)})`,
+      );
+  },
+  domain: (value, option) => {
+    if (typeof value !== 'string' || value.trim() === '' || value.trim() !== value)
+      fail(
+        option,
+        `must be a host name such as "example.com", or left out (got ${describe(value)})`,
+      );
+  },
   httpOnly: boolean,
   secure: oneOf(true, false, 'auto'),
   secureProxy: boolean,
