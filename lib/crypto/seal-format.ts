@@ -73,14 +73,13 @@ export function decodeBase64UrlStrict(value: string): Buffer | undefined {
 
 /** Reads the header of decoded seal bytes (the caller checked the length). */
 export function readHeader(bytes: Buffer): SealHeader {
-  const at = (i: number) => bytes.readUIntBE(TIMES_OFFSET + i * TIME_LENGTH, TIME_LENGTH);
   return {
     hint: bytes.readUInt32BE(HINT_OFFSET),
-    createdAt: at(0),
-    issuedAt: at(1),
-    expiresAt: at(2),
-    validatedAt: at(3),
-    lifetime: at(4),
+    createdAt: bytes.readUIntBE(TIMES_OFFSET, TIME_LENGTH),
+    issuedAt: bytes.readUIntBE(TIMES_OFFSET + TIME_LENGTH, TIME_LENGTH),
+    expiresAt: bytes.readUIntBE(TIMES_OFFSET + 2 * TIME_LENGTH, TIME_LENGTH),
+    validatedAt: bytes.readUIntBE(TIMES_OFFSET + 3 * TIME_LENGTH, TIME_LENGTH),
+    lifetime: bytes.readUIntBE(TIMES_OFFSET + 4 * TIME_LENGTH, TIME_LENGTH),
   };
 }
 
@@ -91,14 +90,19 @@ export function readHeader(bytes: Buffer): SealHeader {
 export function writeHeader(target: Buffer, hint: Buffer, times: SealTimes): void {
   target[0] = SEAL_VERSION;
   hint.copy(target, HINT_OFFSET, 0, HINT_LENGTH);
-  TIME_FIELDS.forEach((field, i) => {
-    const value = times[field];
-    // Buffer#writeUIntBE would silently store NaN as 0 (the epoch) and truncate fractions.
-    if (!Number.isInteger(value) || value < 0 || value > MAX_TIME) {
-      throw new RangeError(
-        `A seal's ${field} must be a whole number of milliseconds from 0 to ${MAX_TIME} (got ${value})`,
-      );
-    }
-    target.writeUIntBE(value, TIMES_OFFSET + i * TIME_LENGTH, TIME_LENGTH);
-  });
+  writeTime(target, 0, times.createdAt, 'createdAt');
+  writeTime(target, 1, times.issuedAt, 'issuedAt');
+  writeTime(target, 2, times.expiresAt, 'expiresAt');
+  writeTime(target, 3, times.validatedAt, 'validatedAt');
+  writeTime(target, 4, times.lifetime, 'lifetime');
+}
+
+function writeTime(target: Buffer, index: number, value: number, field: string): void {
+  // Buffer#writeUIntBE would silently store NaN as 0 (the epoch) and truncate fractions.
+  if (!Number.isInteger(value) || value < 0 || value > MAX_TIME) {
+    throw new RangeError(
+      `A seal's ${field} must be a whole number of milliseconds from 0 to ${MAX_TIME} (got ${value})`,
+    );
+  }
+  target.writeUIntBE(value, TIMES_OFFSET + index * TIME_LENGTH, TIME_LENGTH);
 }

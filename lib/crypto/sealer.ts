@@ -1,4 +1,10 @@
-import { createCipheriv, createDecipheriv, randomFillSync } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  randomFillSync,
+  type CipherGCM,
+  type DecipherGCM,
+} from 'node:crypto';
 import { KeyRing } from './key-ring.js';
 import {
   HEADER_LENGTH,
@@ -70,7 +76,7 @@ export class Sealer {
     const cipher = createCipheriv(ALGORITHM, this.#ring.aesKey(key.index), iv, {
       authTagLength: TAG_LENGTH,
     });
-    cipher.setAAD(this.#aad(out));
+    this.#setAad(cipher, out);
     const body = cipher.update(json, 'utf8');
     cipher.final();
     body.copy(out, HEADER_LENGTH + IV_LENGTH);
@@ -86,7 +92,8 @@ export class Sealer {
     const bytes = this.#decode(value);
     if (!bytes) return undefined;
     const header = readHeader(bytes);
-    return { ...header, keyIndex: this.#ring.candidates(header.hint)[0]?.index ?? -1 };
+    const keyIndex = this.#ring.candidates(header.hint)[0]?.index ?? -1;
+    return withKeyIndex(header, keyIndex);
   }
 
   /** Opens and authenticates a seal; `undefined` for anything else. Never throws. */
@@ -96,7 +103,10 @@ export class Sealer {
     const header = readHeader(bytes);
     for (const key of this.#ring.candidates(header.hint)) {
       const json = this.#decrypt(key.index, bytes);
-      if (json !== undefined) return { ...header, json, keyIndex: key.index };
+      if (json !== undefined) {
+        const { createdAt, issuedAt, expiresAt, validatedAt, lifetime } = header;
+        return { createdAt, issuedAt, expiresAt, validatedAt, lifetime, json, keyIndex: key.index };
+      }
     }
     return undefined;
   }
@@ -108,8 +118,10 @@ export class Sealer {
     return bytes;
   }
 
-  #aad(bytes: Buffer): Buffer {
-    return Buffer.concat([bytes.subarray(0, HEADER_LENGTH), this.#name]);
+  /** Additional data: the seal's header, then the cookie name (GCM takes it in parts). */
+  #setAad(cipher: CipherGCM | DecipherGCM, bytes: Buffer): void {
+    cipher.setAAD(bytes.subarray(0, HEADER_LENGTH));
+    cipher.setAAD(this.#name);
   }
 
   #decrypt(keyIndex: number, bytes: Buffer): string | undefined {
@@ -119,7 +131,7 @@ export class Sealer {
       const decipher = createDecipheriv(ALGORITHM, this.#ring.aesKey(keyIndex), iv, {
         authTagLength: TAG_LENGTH,
       });
-      decipher.setAAD(this.#aad(bytes));
+      this.#setAad(decipher, bytes);
       decipher.setAuthTag(bytes.subarray(tagStart));
       const plain = decipher.update(bytes.subarray(HEADER_LENGTH + IV_LENGTH, tagStart));
       decipher.final(); // throws unless the tag verifies: nothing above is used before this line
@@ -132,4 +144,9 @@ export class Sealer {
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return 'Sealer {}';
   }
+}
+
+function withKeyIndex(header: SealHeader, keyIndex: number): PeekedSeal {
+  const { hint, createdAt, issuedAt, expiresAt, validatedAt, lifetime } = header;
+  return { hint, createdAt, issuedAt, expiresAt, validatedAt, lifetime, keyIndex };
 }

@@ -73,7 +73,17 @@ export class SessionSealer {
       return undefined;
     }
     if (data === null || typeof data !== 'object' || Array.isArray(data)) return undefined;
-    return { ...opened, data: data as Record<string, unknown> };
+    const { createdAt, issuedAt, expiresAt, validatedAt, lifetime, json, keyIndex } = opened;
+    return {
+      createdAt,
+      issuedAt,
+      expiresAt,
+      validatedAt,
+      lifetime,
+      json,
+      keyIndex,
+      data: data as Record<string, unknown>,
+    };
   }
 
   #inDate(times: SealTimes, now: number): boolean {
