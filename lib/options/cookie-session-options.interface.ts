@@ -127,10 +127,11 @@ export interface CookieSessionOptions {
 
 /**
  * The options of one request: a shallow copy of the module's options, as
- * `request.sessionOptions` and `SessionService.options`. Changing `maxAge`, `expires`,
- * `sessionCookie`, `autoRenew` or a cookie attribute changes this response's cookie only.
- * `secret`, `keys`, `name`, `maxChunks` and `absoluteTimeout` belong to the module and are
- * read from there.
+ * `request.sessionOptions` and `SessionService.options`. `maxAge` set here becomes the session's
+ * own lifetime ("remember me"): it travels in the seal and later renewals keep it. `expires`,
+ * `sessionCookie`, `autoRenew` and the cookie attributes change this response only, under the
+ * same rules as the module's options. `secret`, `keys`, `name`, `maxChunks` and
+ * `absoluteTimeout` belong to the module and are read from there.
  */
 export interface SessionRequestOptions {
   readonly name: string;
