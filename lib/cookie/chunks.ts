@@ -10,10 +10,6 @@ export const COOKIE_LIMIT = 4096;
  */
 export const MAX_CHUNKS = 3;
 
-// Chunk indexes this library can have written under any configuration: anything else is not
-// ours to clear, and clearing it would let a request inflate its response.
-const CHUNK_INDEX = /^[1-9]$|^1\d$/;
-
 /** The name of chunk `index` of cookie `name`: `name`, `name.1`, `name.2`, … */
 export function chunkName(name: string, index: number): string {
   return index === 0 ? name : `${name}.${index}`;
@@ -24,8 +20,10 @@ export function chunkIndex(name: string, cookieName: string): number {
   if (cookieName === name) return 0;
   if (cookieName.length <= name.length + 1 || !cookieName.startsWith(name)) return -1;
   if (cookieName[name.length] !== '.') return -1;
+  // Only chunks this library can have written under any configuration (`maxChunks` ≤ 3): any
+  // other name is not ours to clear, and clearing it would let a request inflate its response.
   const index = cookieName.slice(name.length + 1);
-  return CHUNK_INDEX.test(index) ? Number(index) : -1;
+  return index.length === 1 && index >= '1' && index < String(MAX_CHUNKS) ? Number(index) : -1;
 }
 
 /** Characters of a seal that chunk `index` of cookie `name` holds when full. */

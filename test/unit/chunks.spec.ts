@@ -24,7 +24,7 @@ function thrownBy(fn: () => unknown): SessionTooLargeError {
 
 describe('chunkName and chunkIndex', () => {
   it('name chunk 0 after the cookie and the others name.1, name.2, … and read them back', () => {
-    for (const index of [0, 1, 2, 9, 19]) {
+    for (const index of [0, 1, 2]) {
       expect(chunkIndex('sid', chunkName('sid', index))).toBe(index);
     }
     expect(chunkName('sid', 2)).toBe('sid.2');
@@ -34,6 +34,9 @@ describe('chunkName and chunkIndex', () => {
     'session.0',
     'session.01',
     'session.x',
+    'session.3',
+    'session.9',
+    'session.19',
     'session.20',
     'session.1000',
     'session.1.2',
