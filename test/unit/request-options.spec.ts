@@ -1,0 +1,199 @@
+import type { SessionRequestOptions } from '../../lib/options/cookie-session-options.interface.js';
+import { MAX_DURATION } from '../../lib/options/option-rules.js';
+import { resolveOptions } from '../../lib/options/resolve-options.js';
+import { checkRequestOptions, requestDefaultsOf } from '../../lib/session/request-options.js';
+
+const SECRET = 'Vq3xN8rT2mLw9pZs4kYb7hJd1fGc6eRu';
+const OLD_SECRET = 'Hs5nKc2wQz8mVb4xTr7yLp1dGf9jNe3u';
+
+/** A request's options as they start: the module's defaults (`session`, not secure). */
+function defaults(extra: Record<string, unknown> = {}): SessionRequestOptions {
+  const { options } = resolveOptions({ secret: SECRET, secure: false, ...extra });
+  return { ...requestDefaultsOf(options) };
+}
+
+/** The TypeError `checkRequestOptions` raises for the defaults changed by `change`. */
+function refusal(change: Record<string, unknown>, base = defaults()): TypeError {
+  try {
+    checkRequestOptions({ ...base, ...change } as SessionRequestOptions);
+  } catch (error) {
+    expect(error).toBeInstanceOf(TypeError);
+    return error as TypeError;
+  }
+  throw new Error(`accepted ${JSON.stringify(Object.keys(change))}`);
+}
+
+describe('request options', () => {
+  describe('requestDefaultsOf', () => {
+    it('holds the cookie attributes a request may change and no secret', () => {
+      const { options } = resolveOptions({ keys: [SECRET, OLD_SECRET], secure: false });
+      const requestDefaults = requestDefaultsOf(options);
+      expect(Object.keys(requestDefaults).sort()).toEqual(
+        [
+          'autoRenew',
+          'domain',
+          'expires',
+          'httpOnly',
+          'maxAge',
+          'name',
+          'overwrite',
+          'partitioned',
+          'path',
+          'priority',
+          'sameSite',
+          'saveUninitialized',
+          'secure',
+          'secureProxy',
+          'sessionCookie',
+        ].sort(),
+      );
+      const shown = JSON.stringify(requestDefaults);
+      expect(shown).not.toContain(SECRET);
+      expect(shown).not.toContain(OLD_SECRET);
+      expect(Object.isFrozen(requestDefaults)).toBe(true);
+    });
+
+    it('starts from the module options', () => {
+      const requestDefaults = defaults({ maxAge: 3_600_000, path: '/app', sameSite: 'strict' });
+      expect(requestDefaults).toMatchObject({
+        name: 'session',
+        maxAge: 3_600_000,
+        path: '/app',
+        sameSite: 'strict',
+        secure: false,
+      });
+    });
+  });
+
+  describe('checkRequestOptions', () => {
+    it('accepts the module defaults and valid changes', () => {
+      expect(() => checkRequestOptions(defaults())).not.toThrow();
+      const changes: Record<string, unknown>[] = [
+        { maxAge: 1 },
+        { maxAge: MAX_DURATION },
+        { expires: new Date(Date.now() + 60_000) },
+        { path: '/account' },
+        { domain: 'example.com' },
+        { sameSite: false },
+        { sameSite: 'none', secure: 'auto' },
+        { secure: 'auto', partitioned: true },
+      ];
+      for (const change of changes)
+        expect(() => checkRequestOptions({ ...defaults(), ...change })).not.toThrow();
+    });
+
+    it('refuses an expires that is not a valid Date, showing what it got', () => {
+      expect(refusal({ expires: new Date(Number.NaN) }).message).toBe(
+        'request.sessionOptions.expires must be a valid Date or undefined (got Date(NaN))',
+      );
+      expect(refusal({ expires: '2030-01-01' }).message).toContain('(got "2030-01-01")');
+      expect(refusal({ expires: 1_900_000_000_000 }).message).toContain('(got 1900000000000)');
+      expect(refusal({ expires: null }).message).toContain('(got null)');
+      expect(refusal({ expires: { getTime: () => 1 } }).message).toContain('(got an object)');
+    });
+
+    it.each([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, MAX_DURATION + 1])(
+      'refuses maxAge %p when no expires is set',
+      (maxAge) => {
+        const error = refusal({ maxAge });
+        expect(error.message).toBe(
+          `request.sessionOptions.maxAge must be a whole number of milliseconds from 1 to ${MAX_DURATION} (got ${String(maxAge)})`,
+        );
+      },
+    );
+
+    it('does not judge maxAge while a valid expires decides the lifetime', () => {
+      const base = defaults();
+      expect(() =>
+        checkRequestOptions({ ...base, maxAge: 0, expires: new Date(Date.now() + 60_000) }),
+      ).not.toThrow();
+    });
+
+    it('refuses a maxAge given as text, quoting it', () => {
+      expect(refusal({ maxAge: '1000' }).message).toContain('(got "1000")');
+    });
+
+    it.each([
+      ['path', '/a;b'],
+      ['path', '/a\r\nSet-Cookie: admin=1'],
+      ['domain', 'exa;mple.com'],
+      ['domain', 'a b'],
+      ['domain', '-bad.example.com'],
+    ])('refuses a %s the cookie format does not accept: %j', (option, value) => {
+      const error = refusal({ [option]: value });
+      expect(error.message).toBe(
+        `request.sessionOptions.${option} is not accepted in a cookie (got ${JSON.stringify(value)})`,
+      );
+    });
+
+    it('escapes line breaks of a refused value in the message', () => {
+      const error = refusal({ path: '/x\r\ninjected' });
+      expect(error.message).not.toMatch(/[\r\n]/);
+      expect(error.message).toContain('"/x\\r\\ninjected"');
+    });
+
+    it('cuts a long refused value in the message', () => {
+      const error = refusal({ domain: `${';'.repeat(150)}END` });
+      expect(error.message).toContain(`"${';'.repeat(100)}…"`);
+      expect(error.message).not.toContain('END');
+    });
+
+    it.each([['Lax'], ['strict '], [true], ['']])('refuses sameSite %j', (sameSite) => {
+      expect(refusal({ sameSite }).message).toMatch(
+        /^request\.sessionOptions\.sameSite must be 'lax', 'strict', 'none' or false \(got /,
+      );
+    });
+
+    it('shows the sameSite it refused', () => {
+      expect(refusal({ sameSite: 'Lax' }).message).toContain('(got "Lax")');
+      expect(refusal({ sameSite: true }).message).toContain('(got true)');
+      expect(refusal({ sameSite: ['lax'] }).message).toContain('(got an object)');
+    });
+
+    it.each([['true'], ['AUTO'], [1], [null]])('refuses secure %j', (secure) => {
+      expect(refusal({ secure }).message).toMatch(
+        /^request\.sessionOptions\.secure must be true, false or 'auto' \(got /,
+      );
+    });
+
+    it('refuses SameSite=None without Secure', () => {
+      expect(refusal({ sameSite: 'none', secure: false }).message).toMatch(
+        /^request\.sessionOptions\.sameSite 'none' requires secure: true/,
+      );
+    });
+
+    it('refuses Partitioned without Secure', () => {
+      expect(refusal({ partitioned: true, secure: false }).message).toBe(
+        "request.sessionOptions.partitioned requires secure: true (or 'auto')",
+      );
+    });
+
+    describe('with a __Host- cookie', () => {
+      const host = () => defaults({ secure: true });
+
+      it('starts from options that allow the prefix', () => {
+        expect(host().name).toBe('__Host-session');
+        expect(() => checkRequestOptions(host())).not.toThrow();
+      });
+
+      it.each([
+        ['secure false', { secure: false }],
+        ["secure 'auto'", { secure: 'auto' }],
+        ['a path other than "/"', { path: '/app' }],
+        ['a domain', { domain: 'example.com' }],
+      ])('refuses %s', (_case, change) => {
+        expect(refusal(change, host()).message).toBe(
+          'request.sessionOptions.name starts with "__Host-", which requires secure: true, path "/" and no domain',
+        );
+      });
+    });
+
+    it('refuses a request that drops Secure from a __Secure- cookie', () => {
+      const base = defaults({ name: '__Secure-sid', secure: true });
+      expect(() => checkRequestOptions(base)).not.toThrow();
+      expect(refusal({ secure: 'auto' }, base).message).toBe(
+        'request.sessionOptions.name starts with "__Secure-", which requires secure: true',
+      );
+    });
+  });
+});
