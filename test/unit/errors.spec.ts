@@ -7,6 +7,20 @@ import {
   SessionTooLargeError,
   quote,
 } from '../../lib/errors.js';
+import { resolveOptions } from '../../lib/options/resolve-options.js';
+
+const SECRET = 'Vq3xN8rT2mLw9pZs4kYb7hJd1fGc6eRu';
+
+/** The message of the options error for `{ secret, ...extra }`. */
+function optionsMessage(extra: Record<string, unknown>): string {
+  try {
+    resolveOptions({ secret: SECRET, ...extra } as never);
+  } catch (error) {
+    expect(error).toBeInstanceOf(CookieSessionOptionsError);
+    return (error as Error).message;
+  }
+  throw new Error(`accepted ${Object.keys(extra).join(', ')}`);
+}
 
 describe('errors', () => {
   it.each([
@@ -76,6 +90,43 @@ describe('errors', () => {
       const quoted = quote(value);
       expect(quoted).toBe(`"${'y'.repeat(100)}…"`);
       expect(quoted).not.toContain('SECRET-TAIL');
+    });
+  });
+
+  describe('options errors show the value they refused without echoing it whole', () => {
+    it.each([
+      [{ name: 42 }, '(got 42)'],
+      [{ name: null }, '(got null)'],
+      [{ name: ['sid'] }, '(got an array)'],
+      [{ name: { value: 'sid' } }, '(got an object)'],
+      [{ name: () => 'sid' }, '(got a function)'],
+      [{ httpOnly: 'yes\r\nX-Injected: 1' }, '(got "yes\\r\\nX-Injected: 1")'],
+      [{ validate: true }, '(got true)'],
+    ])('%j', (extra, shown) => {
+      expect(optionsMessage(extra)).toContain(shown);
+    });
+
+    it('a long text is cut after 40 characters', () => {
+      const message = optionsMessage({ sameSite: `${'s'.repeat(40)}TAIL` });
+      expect(message).toContain(`(got "${'s'.repeat(40)}…")`);
+      expect(message).not.toContain('TAIL');
+    });
+
+    it('an invalid Date is named as a Date', () => {
+      expect(optionsMessage({ expires: new Date(Number.NaN) })).toContain(
+        '(got Date(Invalid Date))',
+      );
+    });
+
+    it.each(['maxAge', 'timeout'])(
+      '%s: null points to sessionCookie for a browser-session cookie',
+      (option) => {
+        expect(optionsMessage({ [option]: null })).toContain('set sessionCookie: true');
+      },
+    );
+
+    it('absoluteTimeout: null gets no such hint', () => {
+      expect(optionsMessage({ absoluteTimeout: null })).not.toContain('sessionCookie');
     });
   });
 });
