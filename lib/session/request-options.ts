@@ -54,6 +54,10 @@ export function checkRequestOptions(options: Readonly<SessionRequestOptions>): v
       `must be a whole number of milliseconds from 1 to ${MAX_DURATION} (got ${shown(maxAge)})`,
     );
   }
+  if (typeof path !== 'string' || !path.startsWith('/') || path.trim() !== path)
+    bad('path', `must start with "/" and have no surrounding spaces (got ${shown(path)})`);
+  if (domain !== undefined && (typeof domain !== 'string' || domain.trim() === ''))
+    bad('domain', `must be a host name or undefined (got ${shown(domain)})`);
   for (const [option, value] of [
     ['path', path],
     ['domain', domain],

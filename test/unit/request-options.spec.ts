@@ -197,3 +197,15 @@ describe('request options', () => {
     });
   });
 });
+
+describe('per-request path and domain follow the module rules', () => {
+  const base = requestDefaultsOf(resolveOptions({ secret: SECRET, name: 'app_session' }).options);
+  it.each([
+    ['path', 'a', /request\.sessionOptions\.path must start with "\/"/],
+    ['path', '/a ', /request\.sessionOptions\.path must start with "\/"/],
+    ['domain', '', /request\.sessionOptions\.domain must be a host name/],
+    ['domain', '  ', /request\.sessionOptions\.domain must be a host name/],
+  ])('refuses %s %j', (option, value, message) => {
+    expect(() => checkRequestOptions({ ...base, [option]: value })).toThrow(message);
+  });
+});
