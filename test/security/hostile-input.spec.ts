@@ -57,8 +57,12 @@ describe.each(PLATFORMS)('hostile Cookie headers, on %s', (platform) => {
     for (const length of [16_500, 100_000]) {
       const res = await httpRequest(app.port, '/read', {
         headers: { cookie: padded(length, alice, 'end') },
-      });
-      expect(res.status).toBe(431);
+      }).catch((error: NodeJS.ErrnoException) => error);
+      // Node answers 431 and closes the connection; a client still sending its 100 KB may see
+      // the close (Node 24 closes sooner) before it reads the answer. Either way the app never
+      // saw the request.
+      if ('code' in res) expect(['ECONNRESET', 'EPIPE']).toContain(res.code);
+      else expect(res.status).toBe(431);
     }
     expectAlice(await read(app, alice));
   });
