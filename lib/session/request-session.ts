@@ -30,6 +30,8 @@ interface Incoming extends Omit<OpenedSession, 'issuedAt' | 'expiresAt'> {
  */
 export class RequestSession implements SessionOwner {
   #session: Session | undefined;
+  /** The data behind `#session` (the proxy's target): JSON of it skips the proxy's traps. */
+  #data: Record<string, unknown> = {};
   #incoming: Incoming | undefined;
   #ended = false;
   #saveRequested = false;
@@ -74,7 +76,7 @@ export class RequestSession implements SessionOwner {
     }
     if (this.#session === undefined) this.#load();
     this.#version++;
-    this.#session = createSessionObject(copyData(value as object), this);
+    this.#adopt(copyData(value as object));
   }
 
   /** This request's options: a shallow copy of the module's, made on first use. */
@@ -122,7 +124,7 @@ export class RequestSession implements SessionOwner {
     this.#saveRequested = false;
     this.#revalidated = false;
     this.#version++;
-    this.#session = createSessionObject({}, this);
+    this.#adopt({});
   }
 
   /** Drops all data and starts a new session (new creation time). */
@@ -187,7 +189,7 @@ export class RequestSession implements SessionOwner {
       const adopted = runtime.adoptLegacy(carried, now);
       if (adopted) {
         const data = copyData(adopted.data);
-        const session = createSessionObject(data, this);
+        const session = this.#adopt(data);
         this.#incoming = {
           data,
           json: toJson(data),
@@ -199,11 +201,16 @@ export class RequestSession implements SessionOwner {
           keyIndex: 0,
           adopted: adopted.names,
         };
-        return (this.#session = session);
+        return session;
       }
     }
     // The opened data object itself becomes the session: no copy.
-    return (this.#session = createSessionObject(this.#incoming?.data ?? {}, this));
+    return this.#adopt(this.#incoming?.data ?? {});
+  }
+
+  #adopt(data: Record<string, unknown>): Session {
+    this.#data = data;
+    return (this.#session = createSessionObject(data, this));
   }
 
   /** Runs just before the headers are written; never throws into the platform. */
@@ -214,7 +221,8 @@ export class RequestSession implements SessionOwner {
       const lines =
         prepared && prepared.version === this.#version ? prepared.lines : this.#linesOrFail();
       if (lines.length === 0) return;
-      appendSetCookies(this.res, lines, this.options.overwrite ? namesOf(lines) : undefined);
+      const { overwrite } = this.#options ?? this.runtime.requestDefaults;
+      appendSetCookies(this.res, lines, overwrite ? namesOf(lines) : undefined);
       markPrivate(this.res);
     } catch (error) {
       // Headers are on their way: no 500 is possible any more. Say why, keep the old cookie.
@@ -239,11 +247,11 @@ export class RequestSession implements SessionOwner {
   #lines(): readonly string[] {
     const now = Date.now();
     if (this.#session === undefined && !this.#untouchedNeedsWrite(now)) return [];
-    const session = this.#session ?? this.#load();
+    if (this.#session === undefined) this.#load();
     const options = this.#options ?? this.runtime.requestDefaults;
     if (this.#options) checkRequestOptions(options);
     const incoming = this.#ended ? undefined : this.#incoming;
-    const json = toJson(session);
+    const json = toJson(this.#data);
     const decision = decideWrite({
       carried: incoming !== undefined,
       ended: this.#ended,
