@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { serialize, type SerializeOptions } from 'cookie';
+import { serialize } from 'cookie';
 
 /** The attributes of a session cookie, but its expiry. */
 export interface CookieAttributes {
@@ -12,13 +12,27 @@ export interface CookieAttributes {
   readonly priority?: 'low' | 'medium' | 'high';
 }
 
-// Seals are base64url: written as they are.
-const AS_IS = (value: string) => value;
+/** The attribute text (`; Domain=…; Path=/; HttpOnly; …`) of each attributes object. */
+const ATTRIBUTE_TEXT = new WeakMap<CookieAttributes, string>();
 
 /**
- * One `Set-Cookie` line. `expiresAt` (ms) gives `Max-Age` and `Expires`, rounded up to the
- * next whole second so that a browser never drops a cookie the server would still accept;
- * `undefined` makes a browser-session cookie.
+ * The attributes of a cookie as text, formatted and checked by `cookie` once per attributes
+ * object: the module's own attributes are one object per `Secure` flag, so most responses
+ * reuse the text (and skip `cookie`'s checks of a seal it already knows to be base64url).
+ */
+function attributeText(attributes: CookieAttributes): string {
+  let text = ATTRIBUTE_TEXT.get(attributes);
+  if (text === undefined) {
+    text = serialize('x', '', attributes).slice('x='.length);
+    ATTRIBUTE_TEXT.set(attributes, text);
+  }
+  return text;
+}
+
+/**
+ * One `Set-Cookie` line for a name checked at start-up and a base64url seal. `expiresAt` (ms)
+ * gives `Max-Age` and `Expires`, rounded up to the next whole second so that a browser never
+ * drops a cookie the server would still accept; `undefined` makes a browser-session cookie.
  */
 export function setCookieLine(
   name: string,
@@ -27,13 +41,13 @@ export function setCookieLine(
   expiresAt: number | undefined,
   now: number,
 ): string {
-  const options: SerializeOptions = { ...attributes, encode: AS_IS };
+  let expiry = '';
   if (expiresAt !== undefined) {
     const seconds = Math.max(0, Math.ceil((expiresAt - now) / 1000));
-    options.maxAge = seconds;
-    options.expires = new Date(Math.ceil(expiresAt / 1000) * 1000);
+    const expires = new Date(Math.ceil(expiresAt / 1000) * 1000).toUTCString();
+    expiry = `; Max-Age=${seconds}; Expires=${expires}`;
   }
-  return serialize(name, value, options);
+  return `${name}=${value}${expiry}${attributeText(attributes)}`;
 }
 
 /** A `Set-Cookie` line that makes the browser drop cookie `name` now. */

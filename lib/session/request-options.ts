@@ -1,5 +1,6 @@
 import { serialize } from 'cookie';
 import { cookieRuleViolation } from '../cookie/cookie-rules.js';
+import type { CookieAttributes } from '../cookie/set-cookie.js';
 import type { SessionRequestOptions } from '../options/cookie-session-options.interface.js';
 import { MAX_DURATION } from '../options/option-rules.js';
 import type { ResolvedOptions } from '../options/resolve-options.js';
@@ -74,4 +75,20 @@ export function checkRequestOptions(options: Readonly<SessionRequestOptions>): v
     bad('secure', `must be true, false or 'auto' (got ${shown(options.secure)})`);
   const violation = cookieRuleViolation(options);
   if (violation) bad(violation.option, violation.problem);
+}
+
+/** The cookie attributes (all but the expiry) of a response under `options`. */
+export function attributesOf(
+  options: Readonly<SessionRequestOptions>,
+  secure: boolean,
+): CookieAttributes {
+  return {
+    path: options.path,
+    domain: options.domain,
+    httpOnly: options.httpOnly,
+    secure,
+    sameSite: options.sameSite,
+    partitioned: options.partitioned,
+    priority: options.priority,
+  };
 }

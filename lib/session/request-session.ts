@@ -1,13 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import onHeaders from 'on-headers';
 import { isHttps, isLocalhost } from '../cookie/request-security.js';
-import { appendSetCookies, markPrivate, type CookieAttributes } from '../cookie/set-cookie.js';
+import { appendSetCookies, markPrivate } from '../cookie/set-cookie.js';
 import type { PeekedSeal } from '../crypto/sealer.js';
 import { CookieSessionOptionsError } from '../errors.js';
 import type { SessionRequestOptions } from '../options/cookie-session-options.interface.js';
 import type { SessionObject as Session } from './session-data.interface.js';
 import type { CarriedCookie } from './carried-cookie.js';
-import { checkRequestOptions } from './request-options.js';
+import { attributesOf, checkRequestOptions } from './request-options.js';
 import { clearLines, namesOf, sealLines, type LinesInput } from './session-cookie-lines.js';
 import { copyData, createSessionObject, type SessionOwner } from './session-object.js';
 import type { SessionRuntime } from './session-runtime.js';
@@ -314,15 +314,11 @@ export class RequestSession implements SessionOwner {
   }
 
   #linesInput(options: Readonly<SessionRequestOptions>): LinesInput {
-    const attributes: CookieAttributes = {
-      path: options.path,
-      domain: options.domain,
-      httpOnly: options.httpOnly,
-      secure: this.#secure(options),
-      sameSite: options.sameSite,
-      partitioned: options.partitioned,
-      priority: options.priority,
-    };
+    const secure = this.#secure(options);
+    const attributes =
+      this.#options === undefined
+        ? this.runtime.defaultAttributes(secure)
+        : attributesOf(options, secure);
     const carried = [...(this.carried?.names ?? []), ...(this.#incoming?.adopted ?? [])];
     const { name, maxChunks } = this.runtime.options;
     return { name, maxChunks, attributes, carried };

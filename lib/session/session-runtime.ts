@@ -9,7 +9,8 @@ import { SessionSealer } from './session-sealer.js';
 import type { SealTimes } from '../crypto/seal-format.js';
 import { quote } from '../errors.js';
 import type { SessionRequestOptions } from '../options/cookie-session-options.interface.js';
-import { requestDefaultsOf } from './request-options.js';
+import { attributesOf, requestDefaultsOf } from './request-options.js';
+import type { CookieAttributes } from '../cookie/set-cookie.js';
 
 type Log = Pick<Logger, 'warn' | 'error' | 'log'>;
 
@@ -26,6 +27,8 @@ export class SessionRuntime {
   /** What `request.sessionOptions` starts as: the module's options a request may change. */
   readonly requestDefaults: Readonly<SessionRequestOptions>;
   readonly log: Log;
+  /** The module's cookie attributes, without and with `Secure`: one object each, reused. */
+  readonly #attributes: readonly [CookieAttributes, CookieAttributes];
   readonly #legacyNames: ReadonlySet<string>;
   #legacyClosedSaid = false;
   #insecureSaid = false;
@@ -37,6 +40,10 @@ export class SessionRuntime {
     this.options = options;
     this.sealer = new SessionSealer(secrets, options);
     this.requestDefaults = requestDefaultsOf(options);
+    this.#attributes = [
+      Object.freeze(attributesOf(this.requestDefaults, false)),
+      Object.freeze(attributesOf(this.requestDefaults, true)),
+    ];
     this.log = log;
     this.#legacyNames = new Set(options.legacy?.readers.flatMap((reader) => reader.names) ?? []);
   }
@@ -45,6 +52,11 @@ export class SessionRuntime {
   carried(req: IncomingMessage): CarriedCookie | undefined {
     const { name, maxChunks } = this.options;
     return readCarriedCookie(req.headers.cookie, name, maxChunks, this.#legacyNames);
+  }
+
+  /** The module's own cookie attributes for a response with or without `Secure`. */
+  defaultAttributes(secure: boolean): CookieAttributes {
+    return this.#attributes[secure ? 1 : 0];
   }
 
   /** The header of the seal carried, when it is in date (nothing is decrypted). */
