@@ -1,27 +1,16 @@
-import { Controller, Get, Logger, type INestApplication } from '@nestjs/common';
+import { Controller, Get, Logger } from '@nestjs/common';
 import request from 'supertest';
 import { Session } from '../../lib/index.js';
-import { TestClock } from '../support/clock.js';
 import { cookieHeader, setCookies } from '../support/cookies.js';
 import { sealTimes } from '../support/seal.js';
 import { PLATFORMS, createApp, type AppSetup, type Platform } from './support/create-app.js';
+import { clockedApps } from './support/clocked-apps.js';
 import { SessionController } from './support/session.controller.js';
 
 const HOUR = 3_600_000;
 
 describe.each(PLATFORMS)('expiry, on %s', (platform) => {
-  const clock = new TestClock();
-  const apps: INestApplication[] = [];
-  const open = async (setup: AppSetup) => {
-    const app = await createApp(platform, { controllers: [SessionController], ...setup });
-    apps.push(app);
-    return () => request(app.getHttpServer());
-  };
-  beforeEach(() => clock.install());
-  afterEach(async () => {
-    clock.uninstall();
-    await Promise.all(apps.splice(0).map((app) => app.close()));
-  });
+  const { clock, open } = clockedApps(platform, { controllers: [SessionController] });
 
   it('rejects an expired seal on the server even if the client keeps sending it', async () => {
     const http = await open({ session: { maxAge: HOUR } });

@@ -1,10 +1,10 @@
-import { Body, Controller, Post, Req, type INestApplication } from '@nestjs/common';
+import { Body, Controller, Post, Req } from '@nestjs/common';
 import request from 'supertest';
 import { Session, SessionCodec, SessionService } from '../../lib/index.js';
-import { TestClock } from '../support/clock.js';
 import { cookieHeader, setCookies } from '../support/cookies.js';
 import { sealTimes } from '../support/seal.js';
-import { PLATFORMS, SECRET, createApp, type AppSetup } from './support/create-app.js';
+import { PLATFORMS, SECRET } from './support/create-app.js';
+import { clockedApps } from './support/clocked-apps.js';
 import { SessionController } from './support/session.controller.js';
 
 const DAY = 86_400_000;
@@ -32,20 +32,8 @@ class LoginController {
 }
 
 describe.each(PLATFORMS)('remember me, on %s', (platform) => {
-  const clock = new TestClock();
-  const apps: INestApplication[] = [];
-  const open = async (setup: AppSetup = {}) => {
-    const app = await createApp(platform, {
-      controllers: [SessionController, LoginController],
-      ...setup,
-    });
-    apps.push(app);
-    return () => request(app.getHttpServer());
-  };
-  beforeEach(() => clock.install());
-  afterEach(async () => {
-    clock.uninstall();
-    await Promise.all(apps.splice(0).map((app) => app.close()));
+  const { clock, open } = clockedApps(platform, {
+    controllers: [SessionController, LoginController],
   });
 
   it('gives the login response itself the long Max-Age, and the seal that lifetime', async () => {

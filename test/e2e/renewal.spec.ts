@@ -1,10 +1,9 @@
-import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { SessionCodec } from '../../lib/index.js';
-import { TestClock } from '../support/clock.js';
 import { cookieHeader, setCookies } from '../support/cookies.js';
 import { corruptCiphertext, sealTimes } from '../support/seal.js';
-import { PLATFORMS, SECRET, createApp, type AppSetup } from './support/create-app.js';
+import { PLATFORMS, SECRET } from './support/create-app.js';
+import { clockedApps } from './support/clocked-apps.js';
 import { SessionController } from './support/session.controller.js';
 
 const NAME = '__Host-session';
@@ -14,18 +13,7 @@ const codec = new SessionCodec({ secret: SECRET });
 const cookieValue = (res: request.Response) => setCookies(res)[0].value;
 
 describe.each(PLATFORMS)('renewal, on %s', (platform) => {
-  const clock = new TestClock();
-  const apps: INestApplication[] = [];
-  const open = async (setup: AppSetup) => {
-    const app = await createApp(platform, { controllers: [SessionController], ...setup });
-    apps.push(app);
-    return () => request(app.getHttpServer());
-  };
-  beforeEach(() => clock.install());
-  afterEach(async () => {
-    clock.uninstall();
-    await Promise.all(apps.splice(0).map((app) => app.close()));
-  });
+  const { clock, open } = clockedApps(platform, { controllers: [SessionController] });
 
   it('writes nothing for an unchanged session before renewAfter, and renews it once due', async () => {
     const http = await open({ session: { maxAge: HOUR, renewAfter: 10 * MINUTE } });
