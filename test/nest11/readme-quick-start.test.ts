@@ -7,21 +7,13 @@
  * NestJS 11 of test/nest11/node_modules and TypeScript and @types/node to the repo root's.
  */
 import type { ChildProcess } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  rmdirSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bootApp, type Booted } from '../package/readme/boot-app.js';
 import { checkQuickStartApp } from '../package/readme/quick-start-checks.js';
 import { quickStartFiles, writeProject } from '../package/readme/quick-start-files.js';
-import { installIntoNewApp, pack } from '../support/packed-package.js';
+import { installIntoNewApp, pack, removeWorkDir } from '../support/packed-package.js';
 import { describeFailure, run, stop } from '../support/run-command.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -67,12 +59,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stop(child);
-  if (work) rmSync(work, { recursive: true, force: true });
-  try {
-    rmdirSync(TMP); // only when no one else keeps files there
-  } catch {
-    // not empty: leave it
-  }
+  removeWorkDir(work, TMP);
 });
 
 describe("the README's Quick start on NestJS 11 (CommonJS)", () => {

@@ -16,14 +16,12 @@ import {
   mkdtempSync,
   readFileSync,
   readdirSync,
-  rmSync,
-  rmdirSync,
 } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import semver from 'semver';
 import request, { type Response } from 'supertest';
-import { installIntoNewApp, pack } from '../support/packed-package.js';
+import { installIntoNewApp, pack, removeWorkDir } from '../support/packed-package.js';
 import { describeFailure, run, startUntilReady, stop } from '../support/run-command.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -103,12 +101,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(() => {
-  if (work) rmSync(work, { recursive: true, force: true });
-  try {
-    rmdirSync(TMP); // only when no one else keeps files there
-  } catch {
-    // not empty: leave it
-  }
+  removeWorkDir(work, TMP);
 });
 
 describe('the tarball', () => {

@@ -9,10 +9,10 @@
  * dependencies are installed into it (from the npm cache when possible).
  */
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, rmdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { installIntoNewApp, pack } from '../support/packed-package.js';
+import { installIntoNewApp, pack, removeWorkDir } from '../support/packed-package.js';
 import { describeFailure, run, stop } from '../support/run-command.js';
 import { quickStartFiles, writeProject } from './readme/quick-start-files.js';
 import { bootApp, type Booted } from './readme/boot-app.js';
@@ -39,12 +39,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(() => {
-  if (work) rmSync(work, { recursive: true, force: true });
-  try {
-    rmdirSync(TMP); // only when no one else keeps files there
-  } catch {
-    // not empty: leave it
-  }
+  removeWorkDir(work, TMP);
 });
 
 describe("the README's Quick start", () => {

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describeFailure, run } from './run-command.js';
 
@@ -56,4 +56,14 @@ export async function installIntoNewApp(
   );
   if (install.code !== 0) throw new Error(describeFailure('npm install <tarball>', install));
   return appDir;
+}
+
+/** Removes a test's work folder, and the shared temporary folder once nobody keeps files there. */
+export function removeWorkDir(work: string | undefined, tmp: string): void {
+  if (work) rmSync(work, { recursive: true, force: true });
+  try {
+    rmdirSync(tmp);
+  } catch {
+    // not empty: another test still works there
+  }
 }
