@@ -1,35 +1,18 @@
 import { jest } from '@jest/globals';
-import { Body, Controller, Post, type INestApplication, type LoggerService } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { Session, SessionCodec, SessionInterceptor } from '../../lib/index.js';
+import { SessionCodec, SessionInterceptor } from '../../lib/index.js';
 import { cookieHeader, setCookies } from '../support/cookies.js';
 import { PLATFORMS, SECRET, createApp, type AppSetup } from './support/create-app.js';
+import { FillController } from './support/fill.controller.js';
+import { recordingLogger } from './support/recording-logger.js';
 import { SessionController } from './support/session.controller.js';
 
 const codec = new SessionCodec({ secret: SECRET });
 
-@Controller()
-class FillController {
-  @Post('fill')
-  fill(@Session() session: Session, @Body() body: { bytes: number }) {
-    // Random-looking text, so the seal needs the size asked for.
-    session.blob = Array.from({ length: body.bytes }, (_, i) =>
-      String.fromCharCode(97 + ((i * 7919) % 26)),
-    ).join('');
-    return { ok: true };
-  }
-}
-
 describe.each(PLATFORMS)('globalInterceptor: false, on %s', (platform) => {
   const apps: INestApplication[] = [];
-  const logger = {
-    log: jest.fn(),
-    error: jest.fn(),
-    warn: jest.fn(),
-    debug: jest.fn(),
-    verbose: jest.fn(),
-    fatal: jest.fn(),
-  } satisfies LoggerService;
+  const logger = recordingLogger();
   const open = async (setup: AppSetup = {}) => {
     const app = await createApp(platform, {
       controllers: [SessionController, FillController],

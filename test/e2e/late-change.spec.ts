@@ -1,8 +1,8 @@
-import { jest } from '@jest/globals';
-import { Controller, Get, Res, type INestApplication, type LoggerService } from '@nestjs/common';
+import { Controller, Get, Res, type INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { Session, SessionCodec } from '../../lib/index.js';
 import { setCookies } from '../support/cookies.js';
+import { recordingLogger } from './support/recording-logger.js';
 import { PLATFORMS, SECRET, createApp } from './support/create-app.js';
 
 const codec = new SessionCodec({ secret: SECRET });
@@ -33,14 +33,7 @@ class LateController {
 
 describe.each(PLATFORMS)('changes after the headers were sent, on %s', (platform) => {
   let app: INestApplication;
-  const logger = {
-    log: jest.fn(),
-    error: jest.fn(),
-    warn: jest.fn(),
-    debug: jest.fn(),
-    verbose: jest.fn(),
-    fatal: jest.fn(),
-  } satisfies LoggerService;
+  const logger = recordingLogger();
   const sessionWarnings = () =>
     logger.warn.mock.calls
       .filter(([, context]) => context === 'CookieSession')

@@ -1,24 +1,16 @@
-import { Body, Controller, Get, Logger, Post, Res, type INestApplication } from '@nestjs/common';
+import { Controller, Get, Logger, Res, type INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { Session, SessionCodec, SessionTooLargeError } from '../../lib/index.js';
 import { cookieHeader, setCookies } from '../support/cookies.js';
 import { PLATFORMS, SECRET, createApp, type AppSetup } from './support/create-app.js';
+import { FillController } from './support/fill.controller.js';
 import { SessionController } from './support/session.controller.js';
 
 /** The default name: `Secure`, `Path=/` and no `Domain` allow the `__Host-` prefix. */
 const NAME = '__Host-session';
 
 @Controller()
-class BigController {
-  @Post('fill')
-  fill(@Session() session: Session, @Body() body: { bytes: number }) {
-    // Random-looking text, so the size is what the seal needs (no compression to hide it).
-    session.blob = Array.from({ length: body.bytes }, (_, i) =>
-      String.fromCharCode(97 + ((i * 7919) % 26)),
-    ).join('');
-    return { ok: true };
-  }
-
+class ManualFillController {
   @Get('fill-manually')
   fillManually(@Session() session: Session, @Res() res: any) {
     session.blob = 'x'.repeat(6000);
@@ -30,7 +22,7 @@ describe.each(PLATFORMS)('size, on %s', (platform) => {
   const apps: INestApplication[] = [];
   const open = async (setup: AppSetup) => {
     const app = await createApp(platform, {
-      controllers: [SessionController, BigController],
+      controllers: [SessionController, FillController, ManualFillController],
       ...setup,
     });
     apps.push(app);
