@@ -5,6 +5,7 @@ import type { LegacyCookie } from '../legacy/legacy-cookie.js';
 import type { CookieSessionOptions } from '../options/cookie-session-options.interface.js';
 import { resolveOptions, type ResolvedOptions } from '../options/resolve-options.js';
 import { readCarriedCookie, type CarriedCookie } from './carried-cookie.js';
+import { RecentSeals } from './recent-seals.js';
 import { SessionSealer } from './session-sealer.js';
 import type { SealTimes } from '../crypto/seal-format.js';
 import { quote } from '../errors.js';
@@ -38,7 +39,7 @@ export class SessionRuntime {
   constructor(input: CookieSessionOptions, log: Log = new Logger('CookieSession')) {
     const { options, secrets } = resolveOptions(input);
     this.options = options;
-    this.sealer = new SessionSealer(secrets, options);
+    this.sealer = new SessionSealer(secrets, options, new RecentSeals());
     this.requestDefaults = requestDefaultsOf(options);
     this.#attributes = [
       Object.freeze(attributesOf(this.requestDefaults, false)),

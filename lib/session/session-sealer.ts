@@ -3,6 +3,7 @@ import { KeyRing } from '../crypto/key-ring.js';
 import type { SealTimes } from '../crypto/seal-format.js';
 import { Sealer, type PeekedSeal } from '../crypto/sealer.js';
 import { SessionTooLargeError } from '../errors.js';
+import type { RecentSeals } from './recent-seals.js';
 
 /**
  * How far in the future a seal's issue time may lie before it is refused: servers behind one
@@ -34,9 +35,16 @@ export class SessionSealer {
   readonly #sealer: Sealer;
   readonly #settings: SealerSettings;
   readonly #maxLength: number;
+  readonly #recent: RecentSeals | undefined;
 
-  constructor(secrets: readonly (string | Buffer)[], settings: SealerSettings) {
+  /** @param recent seals made or opened lately, to skip the cipher when one comes back. */
+  constructor(
+    secrets: readonly (string | Buffer)[],
+    settings: SealerSettings,
+    recent?: RecentSeals,
+  ) {
     this.#settings = settings;
+    this.#recent = recent;
     this.#maxLength = maxSealLength(settings.name, settings.maxChunks);
     this.#sealer = new Sealer(new KeyRing(secrets), settings.name, this.#maxLength);
   }
@@ -53,7 +61,9 @@ export class SessionSealer {
       for (let i = 0; i < maxChunks; i++) names += chunkName(name, i).length + 1;
       throw new SessionTooLargeError(name, names + length, maxChunks * COOKIE_LIMIT, maxChunks);
     }
-    return this.#sealer.seal(json, times);
+    const value = this.#sealer.seal(json, times);
+    this.#recent?.remember(value, { ...times, json, keyIndex: 0 });
+    return value;
   }
 
   /** The header of a seal that is in date by its clear-text times (not yet authenticated). */
@@ -64,8 +74,14 @@ export class SessionSealer {
 
   /** Opens a seal that is authentic and in date. Never throws. */
   open(value: string, now: number): OpenedSession | undefined {
-    const opened = this.#sealer.open(value);
-    if (!opened || !this.#inDate(opened, now)) return undefined;
+    const recent = this.#recent?.get(value);
+    const opened = recent ?? this.#sealer.open(value);
+    if (!opened) return undefined;
+    // Times are checked on every use, a remembered seal's too.
+    if (!this.#inDate(opened, now)) {
+      if (recent) this.#recent!.forget(value);
+      return undefined;
+    }
     let data: unknown;
     try {
       data = JSON.parse(opened.json);
@@ -73,6 +89,7 @@ export class SessionSealer {
       return undefined;
     }
     if (data === null || typeof data !== 'object' || Array.isArray(data)) return undefined;
+    if (!recent) this.#recent?.remember(value, opened);
     const { createdAt, issuedAt, expiresAt, validatedAt, lifetime, json, keyIndex } = opened;
     return {
       createdAt,
