@@ -3,7 +3,10 @@
 // requests for its CPU time and heap size.
 import { writeFileSync } from 'node:fs';
 import { Session as Inspector } from 'node:inspector/promises';
+import { pinServer } from './cpu-pinning.mjs';
 import { createApp } from './http-app.mjs';
+
+pinServer();
 
 // Never outlive the bench.
 process.on('disconnect', () => process.exit(0));

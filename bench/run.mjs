@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { createRequire } from 'node:module';
 import { runCodec } from './codec.mjs';
+import { pinBench } from './cpu-pinning.mjs';
 import { acrossNodes, httpRuns, httpTable, renewTable } from './contenders.mjs';
 import { mb } from './format.mjs';
 import { runHostile } from './hostile.mjs';
@@ -43,6 +44,7 @@ const PLAN = quick
       memory: { first: 10_000, total: 200_000, maxSeconds: 100 },
     };
 
+const pinning = pinBench();
 const log = (line) => process.stderr.write(`[bench ${(performance.now() / 1000) | 0}s] ${line}\n`);
 const loadavg = () =>
   os
@@ -90,6 +92,7 @@ function machineFacts(nodes) {
     `- ${own.name} ${own.version} (commit ${commit}), ${quick ? '**--quick: smoke run, do not quote**' : 'full run'}`,
     `- ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${mb(os.totalmem())} RAM, ${os.type()} ${os.release()}`,
     `- bench process (codec, load generator, hostile headers, memory): Node ${process.version}; HTTP servers on: ${served.join(', ')}`,
+    `- CPU: ${pinning}`,
     `- load average at start ${loadavg()}${busy() ? ' — **busy machine: trust the CPU ratios more than req/s**' : ''}`,
     `- ${peers.map((p) => `${p} ${version(p)}`).join(', ')}`,
   ].join('\n');

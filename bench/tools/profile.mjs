@@ -1,5 +1,5 @@
-// `node bench/tools/profile.mjs [seconds]` (after `npm run build`): profiles servers with load on one
-// route each and prints where the CPU time goes, in µs per request. It uses the V8 sampler
+// `node bench/tools/profile.mjs [seconds] [server:/route,…]` (after `npm run build`): profiles
+// servers (the default list below, or the ones named) with load on one route each and prints where the CPU time goes, in µs per request. It uses the V8 sampler
 // that `node --cpu-prof` uses, started over the inspector after warm-up so that start-up is not
 // in the profile. Profiles land in output/profiles/ (git-ignored): open them in Chrome DevTools.
 import { mkdirSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { load, startServer } from '../http-load.mjs';
 import { num, table } from '../format.mjs';
 
 const seconds = Number(process.argv[2] ?? 8);
-const PROFILES = [
+const DEFAULT_PROFILES = [
   ['express-none', '/count'],
   ['express-ours', '/count'],
   ['express-ours', '/plain'],
@@ -19,6 +19,9 @@ const PROFILES = [
   ['fastify-ours', '/plain'],
   ['fastify-ours-norenew', '/plain'],
 ];
+const PROFILES = process.argv[3]
+  ? process.argv[3].split(',').map((pair) => pair.split(':'))
+  : DEFAULT_PROFILES;
 
 const dir = fileURLToPath(new URL('../../output/profiles/', import.meta.url));
 mkdirSync(dir, { recursive: true });
