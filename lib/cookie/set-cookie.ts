@@ -65,8 +65,11 @@ export function appendSetCookies(
   replace: ReadonlySet<string> | undefined,
 ): void {
   const previous = res.getHeader('set-cookie');
-  let all: string[] =
-    previous === undefined ? [] : Array.isArray(previous) ? [...previous] : [String(previous)];
+  if (previous === undefined) {
+    res.setHeader('set-cookie', lines as string[]);
+    return;
+  }
+  let all: string[] = Array.isArray(previous) ? [...previous] : [String(previous)];
   if (replace) all = all.filter((line) => !replace.has(line.slice(0, line.indexOf('=')).trim()));
   all.push(...lines);
   res.setHeader('set-cookie', all);
@@ -79,7 +82,11 @@ export function appendSetCookies(
  */
 export function markPrivate(res: ServerResponse): void {
   const current = res.getHeader('cache-control');
-  const text = current === undefined ? '' : String(current);
+  if (current === undefined) {
+    res.setHeader('cache-control', 'private');
+    return;
+  }
+  const text = String(current);
   if (/(?:^|[\s,])(?:private|no-store)(?:$|[\s,=])/i.test(text)) return;
   const others = text
     .split(',')

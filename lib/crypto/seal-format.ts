@@ -56,17 +56,15 @@ export function base64UrlLength(bytes: number): number {
   return Math.ceil((bytes * 4) / 3);
 }
 
-const ALPHABET = /^[A-Za-z0-9_-]*$/;
-
 /**
  * Decodes unpadded base64url strictly: one accepted spelling per byte string. Node's decoder
  * skips characters outside the alphabet, keeps only the low byte of other UTF-16 units (so `Ł`
  * reads as `A`), accepts `+` and `/` and ignores the unused bits of the last character; each of
- * those would give a seal several spellings. So every character is checked against the
- * alphabet, and the bytes must encode back to the very same string.
+ * those would give a seal several spellings. The bytes must therefore encode back to the very
+ * same string: an encoder's output holds alphabet characters only, with unused bits zero, so
+ * this one comparison refuses all of them (and costs a fraction of a regular-expression scan).
  */
 export function decodeBase64UrlStrict(value: string): Buffer | undefined {
-  if (!ALPHABET.test(value)) return undefined;
   const bytes = Buffer.from(value, 'base64url');
   return bytes.toString('base64url') === value ? bytes : undefined;
 }

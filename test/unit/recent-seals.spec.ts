@@ -10,7 +10,11 @@ const SECRET = 'Vq3xN8rT2mLw9pZs4kYb7hJd1fGc6eRu';
 const OTHER_SECRET = 'Hs7dK2pQ9wLm4xZc8vBn3jRt6yFg1eUa';
 const T0 = Date.UTC(2030, 0, 1, 12, 0, 0);
 const HOUR = 3_600_000;
-const SETTINGS = { name: 'session', maxChunks: 3, absoluteTimeout: undefined };
+const SETTINGS = {
+  name: 'session',
+  maxChunks: 3,
+  absoluteTimeout: undefined as number | undefined,
+};
 
 const times = (over: Partial<SealTimes> = {}): SealTimes => ({
   createdAt: T0,
