@@ -23,9 +23,10 @@ export class SessionGuard implements CanActivate {
     const req = requestOf(context);
     if (req === undefined) return true;
     const policy = this.runtime.options.csrf;
-    if (policy && !this.exempt(context)) {
+    if (policy) {
+      // The route's exemption is looked up only for a request that would be refused.
       const refusal = crossOriginRefusal(req.method ?? '', req.headers, policy);
-      if (refusal !== undefined) throw new ForbiddenException(refusal);
+      if (refusal !== undefined && !this.exempt(context)) throw new ForbiddenException(refusal);
     }
     const failure = req[SESSION]?.failure;
     if (failure !== undefined) throw failure;

@@ -1,8 +1,10 @@
 import { jest } from '@jest/globals';
 import { randomInt } from 'node:crypto';
+import { inspect } from 'node:util';
 import type { SealTimes } from '../../lib/crypto/seal-format.js';
 import { Sealer } from '../../lib/crypto/sealer.js';
 import { RecentSeals } from '../../lib/session/recent-seals.js';
+import { SessionRuntime } from '../../lib/session/session-runtime.js';
 import { SessionSealer } from '../../lib/session/session-sealer.js';
 import { corruptCiphertext } from '../support/seal.js';
 
@@ -148,6 +150,32 @@ describe('recently opened seals', () => {
       const known = values[randomInt(values.length)];
       const value = pick === 1 ? oneCharacterChanges(known)[randomInt(known.length)] : known;
       expect(cached.open(value, at)).toEqual(plain.open(value, at));
+    }
+  });
+});
+
+describe('what is remembered stays out of sight', () => {
+  it('is shown by no rendering of the runtime, its sealer or the cache: neither the seals nor their data', () => {
+    const runtime = new SessionRuntime({ secret: SECRET }, { log() {}, warn() {}, error() {} });
+    const marker = 'card-4111-1111-1111-1111';
+    const now = Date.now();
+    const value = runtime.sealer.seal(
+      JSON.stringify({ marker }),
+      times({ createdAt: now, issuedAt: now, expiresAt: now + HOUR }),
+    );
+    expect(runtime.sealer.open(value, now)?.data).toEqual({ marker });
+    const recent = new RecentSeals();
+    recent.remember(value, { ...times(), json: JSON.stringify({ marker }), keyIndex: 0 });
+    for (const shown of [runtime, runtime.sealer, recent]) {
+      for (const text of [
+        inspect(shown, { depth: Infinity, showHidden: true }),
+        inspect(shown, { depth: Infinity, showHidden: true, customInspect: false }),
+        JSON.stringify(shown) ?? '',
+        String(shown),
+      ]) {
+        expect(text).not.toContain(marker);
+        expect(text).not.toContain(value.slice(0, 40));
+      }
     }
   });
 });
