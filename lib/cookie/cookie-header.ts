@@ -10,11 +10,17 @@ export function findCookies(
   const found = new Map<string, string[]>();
   if (!header) return found;
   let start = 0;
+  // The next '=' at or after `start`, searched again only once passed: pieces without one
+  // (`a;a;a;…`) would otherwise make every search run to the end of the header.
+  let eq = -1;
   while (start < header.length) {
+    if (eq < start) {
+      eq = header.indexOf('=', start);
+      if (eq === -1) break; // no pair left
+    }
     let end = header.indexOf(';', start);
     if (end === -1) end = header.length;
-    const eq = header.indexOf('=', start);
-    if (eq !== -1 && eq < end) {
+    if (eq < end) {
       const name = header.slice(start, eq).trim();
       if (accept(name)) {
         const value = header.slice(eq + 1, end).trim();

@@ -24,6 +24,16 @@ describe('findCookies', () => {
     expect(find(header, 'session')).toEqual({});
   });
 
+  it('skips pieces without "=" wherever they are, and reads the pairs between and after them', () => {
+    const pieces = Array(2000).fill('flag').join('; ');
+    expect(find(`${pieces}; session=a; ${pieces}; x=1; ${pieces}`, 'session', 'x')).toEqual({
+      session: ['a'],
+      x: ['1'],
+    });
+    expect(find(`session; flag; session=b; =; session`, 'session')).toEqual({ session: ['b'] });
+    expect(find(`${pieces}`, 'flag')).toEqual({});
+  });
+
   it('lists every value of a name that comes more than once, in order', () => {
     expect(find('session=first; a=1; session=second', 'session')).toEqual({
       session: ['first', 'second'],
