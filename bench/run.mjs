@@ -15,6 +15,7 @@ import { runHostile } from './hostile.mjs';
 import { CONNECTIONS } from './http-load.mjs';
 import { measure } from './http.mjs';
 import { runMemory } from './memory.mjs';
+import { runSealCacheMemory } from './seal-cache-memory.mjs';
 import { CURRENT_MAJOR, nodeBinaries } from './node-versions.mjs';
 import { targets } from './targets.mjs';
 
@@ -153,6 +154,10 @@ if (only.has('memory')) {
   section(
     `Memory (Node ${process.version}; heapUsed after gc, /count from browser-like connections; legs capped at ${PLAN.memory.maxSeconds / 4} s and ${PLAN.memory.maxSeconds} s)`,
     results.memory.markdown,
+  );
+  section(
+    `Remembered seals when the cache is full (Node ${process.version}; heapUsed after gc, one app's cache)`,
+    runSealCacheMemory(),
   );
 }
 section('Targets', targets(results));
