@@ -4,7 +4,24 @@ import {
   decodeBase64UrlStrict,
   readHeader,
   type SealHeader,
+  type SealTimes,
 } from '../../lib/crypto/seal-format.js';
+
+/** A fixed instant for tests that seal at a chosen time, and the hour they count in. */
+export const T0 = Date.UTC(2030, 0, 1, 12, 0, 0);
+export const HOUR = 3_600_000;
+
+/** Seal times for a session created and sealed at T0, expiring an hour later; `over` changes any. */
+export function sealTimesAt(over: Partial<SealTimes> = {}): SealTimes {
+  return {
+    createdAt: T0,
+    issuedAt: T0,
+    expiresAt: T0 + HOUR,
+    validatedAt: 0,
+    lifetime: 0,
+    ...over,
+  };
+}
 
 /**
  * The times a seal carries in its clear header (createdAt, issuedAt, expiresAt, validatedAt,

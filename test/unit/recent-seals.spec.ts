@@ -1,31 +1,21 @@
 import { jest } from '@jest/globals';
 import { randomInt } from 'node:crypto';
 import { inspect } from 'node:util';
-import type { SealTimes } from '../../lib/crypto/seal-format.js';
 import { Sealer } from '../../lib/crypto/sealer.js';
 import { RecentSeals } from '../../lib/session/recent-seals.js';
 import { SessionRuntime } from '../../lib/session/session-runtime.js';
 import { SessionSealer } from '../../lib/session/session-sealer.js';
-import { corruptCiphertext } from '../support/seal.js';
+import { HOUR, T0, corruptCiphertext, sealTimesAt } from '../support/seal.js';
 
 const SECRET = 'Vq3xN8rT2mLw9pZs4kYb7hJd1fGc6eRu';
 const OTHER_SECRET = 'Hs7dK2pQ9wLm4xZc8vBn3jRt6yFg1eUa';
-const T0 = Date.UTC(2030, 0, 1, 12, 0, 0);
-const HOUR = 3_600_000;
 const SETTINGS = {
   name: 'session',
   maxChunks: 3,
   absoluteTimeout: undefined as number | undefined,
 };
 
-const times = (over: Partial<SealTimes> = {}): SealTimes => ({
-  createdAt: T0,
-  issuedAt: T0,
-  expiresAt: T0 + HOUR,
-  validatedAt: 0,
-  lifetime: 0,
-  ...over,
-});
+const times = sealTimesAt;
 
 /** A sealer that remembers, one that does not, and a count of real decryptions. */
 function setUp(settings: Partial<typeof SETTINGS> = {}, recent = new RecentSeals()) {

@@ -1,10 +1,8 @@
-import type { SealTimes } from '../../lib/crypto/seal-format.js';
 import { SessionTooLargeError } from '../../lib/errors.js';
 import { CLOCK_SKEW_MS, SessionSealer, toJson } from '../../lib/session/session-sealer.js';
+import { HOUR, T0, sealTimesAt } from '../support/seal.js';
 
 const SECRET = 'Vq3xN8rT2mLw9pZs4kYb7hJd1fGc6eRu';
-const T0 = Date.UTC(2030, 0, 1, 12, 0, 0);
-const HOUR = 3_600_000;
 
 const make = (settings: { name?: string; maxChunks?: number; absoluteTimeout?: number } = {}) =>
   new SessionSealer([SECRET], {
@@ -12,14 +10,7 @@ const make = (settings: { name?: string; maxChunks?: number; absoluteTimeout?: n
     maxChunks: settings.maxChunks ?? 1,
     absoluteTimeout: settings.absoluteTimeout,
   });
-const times = (over: Partial<SealTimes> = {}): SealTimes => ({
-  createdAt: T0,
-  issuedAt: T0,
-  expiresAt: T0 + HOUR,
-  validatedAt: 0,
-  lifetime: 0,
-  ...over,
-});
+const times = sealTimesAt;
 
 describe('SessionSealer', () => {
   const sealer = make();
