@@ -16,6 +16,9 @@ export const LABELS = {
   'als-run': 'bound: AsyncLocalStorage.run per request',
   'interceptor-bare+als-run': 'bound: both of the above',
   floor: 'bound: node:crypto AES-256-GCM open + seal + Set-Cookie per request',
+  'als-run+floor': 'bound: AsyncLocalStorage.run and the open + seal',
+  'interceptor-bare+als-run+floor':
+    'bound: global interceptor, AsyncLocalStorage.run and the open + seal',
 };
 
 const CONTENDERS = {
@@ -23,7 +26,14 @@ const CONTENDERS = {
   fastify: ['none', 'ours', 'ours-nointerceptor', 'secure-session'],
 };
 export const ROUTES = ['/count', '/read', '/plain'];
-export const BOUNDS = ['interceptor-bare', 'als-run', 'interceptor-bare+als-run', 'floor'];
+export const BOUNDS = [
+  'interceptor-bare',
+  'als-run',
+  'interceptor-bare+als-run',
+  'floor',
+  'als-run+floor',
+  'interceptor-bare+als-run+floor',
+];
 
 /** Every run of the HTTP section for one Node: contenders × routes, then the bounds on /plain. */
 export function httpRuns() {

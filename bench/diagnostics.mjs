@@ -12,7 +12,14 @@ import { floor } from './floor.mjs';
 export const DIAGNOSTICS = {};
 const PARTS = ['als-enabled', 'als-run', 'interceptor', 'interceptor-bare', 'on-headers'];
 for (const platform of ['express', 'fastify']) {
-  for (const part of [...PARTS, 'codec', 'floor', 'interceptor-bare+als-run'])
+  for (const part of [
+    ...PARTS,
+    'codec',
+    'floor',
+    'interceptor-bare+als-run',
+    'als-run+floor',
+    'interceptor-bare+als-run+floor',
+  ])
     DIAGNOSTICS[`${platform}-${part}`] = { platform, session: 'none', part };
 }
 // Express only: there the module's per-request work runs in a Nest middleware.
@@ -59,9 +66,12 @@ function addOnePart(app, config, part) {
     case 'als-run':
       if (express) app.use((req, _res, next) => als.run(req, next));
       else {
-        // Fastify's content parsing loses the context: the module runs it in two hooks.
+        // As the module does: a scope from the request hook on, opened again before the handler
+        // only when content parsing lost it (a request with a body).
         fastify.addHook('onRequest', (req, _reply, done) => als.run(req.raw, done));
-        fastify.addHook('preHandler', (req, _reply, done) => als.run(req.raw, done));
+        fastify.addHook('preHandler', (req, _reply, done) =>
+          als.getStore() === req.raw ? done() : als.run(req.raw, done),
+        );
       }
       break;
     case 'on-headers':
