@@ -3,7 +3,7 @@ import onHeaders from 'on-headers';
 import { isHttps, isLocalhost } from '../cookie/request-security.js';
 import { appendSetCookies, markPrivate } from '../cookie/set-cookie.js';
 import type { PeekedSeal } from '../crypto/sealer.js';
-import { CookieSessionOptionsError } from '../errors.js';
+import { CookieSessionOptionsError, SessionTooLargeError } from '../errors.js';
 import type { SessionRequestOptions } from '../options/cookie-session-options.interface.js';
 import type { SessionObject as Session } from './session-data.interface.js';
 import type { CarriedCookie } from './carried-cookie.js';
@@ -13,6 +13,14 @@ import { copyData, createSessionObject, type SessionOwner } from './session-obje
 import type { SessionRuntime } from './session-runtime.js';
 import { toJson, type OpenedSession } from './session-sealer.js';
 import { decideWrite } from './write-decision.js';
+
+/** Set-Cookie lines sealed early, with the state they were sealed from. */
+interface Prepared {
+  readonly version: number;
+  readonly lines: readonly string[];
+  readonly json: string | undefined;
+  readonly options: Readonly<Record<string, unknown>> | undefined;
+}
 
 /** The session that came in: a seal that opened, or a replaced library's cookie adopted. */
 interface Incoming extends Omit<OpenedSession, 'issuedAt' | 'expiresAt'> {
@@ -40,7 +48,10 @@ export class RequestSession implements SessionOwner {
   #maxAgeChosen = false;
   /** Bumped by every change the JSON may not show yet (own keys, destroy, save, replace). */
   #version = 0;
-  #prepared: { version: number; lines: readonly string[] } | undefined;
+  /** The lines sealed when the handler returned, and what they were made from. */
+  #prepared: Prepared | undefined;
+  /** The session's JSON the last lines were made from (`undefined`: never opened). */
+  #linesJson: string | undefined;
   /** A write failed (too large, bad request options) or validation threw: the cookie stays. */
   #failed = false;
   #failure: unknown;
@@ -163,7 +174,41 @@ export class RequestSession implements SessionOwner {
   prepare(): void {
     if (this.#failed || this.res.headersSent) return;
     const version = this.#version;
-    this.#prepared = { version, lines: this.#linesOrFail() };
+    const lines = this.#linesOrFail();
+    this.#prepared = { version, lines, json: this.#linesJson, options: this.#optionsNow() };
+  }
+
+  /**
+   * Whether the prepared lines still say what the response must carry: code that runs after
+   * the handler (an application's interceptor outside this module's, an exception filter) can
+   * still change nested data or this request's options, which no own-key trap sees.
+   */
+  #preparedStillHolds(prepared: Prepared): boolean {
+    if (prepared.version !== this.#version || prepared.json !== this.#currentJson()) return false;
+    const before = prepared.options;
+    const now = this.#optionsNow();
+    if (before === now) return true;
+    if (before === undefined || now === undefined) return false;
+    const keys = Object.keys(now);
+    return (
+      keys.length === Object.keys(before).length &&
+      keys.every((key) => sameOption(before[key], now[key]))
+    );
+  }
+
+  /** The session's JSON as it stands (`undefined` when never opened or not serialisable). */
+  #currentJson(): string | undefined {
+    if (this.#session === undefined) return undefined;
+    try {
+      return JSON.stringify(this.#data);
+    } catch {
+      return undefined; // a BigInt or a cycle: sealing again will say why
+    }
+  }
+
+  /** A flat copy of this request's options, when it has its own. */
+  #optionsNow(): Record<string, unknown> | undefined {
+    return this.#options === undefined ? undefined : { ...this.#options };
   }
 
   #copyOptions(value: object): SessionRequestOptions {
@@ -219,7 +264,7 @@ export class RequestSession implements SessionOwner {
       if (this.#failed) return;
       const prepared = this.#prepared;
       const lines =
-        prepared && prepared.version === this.#version ? prepared.lines : this.#linesOrFail();
+        prepared && this.#preparedStillHolds(prepared) ? prepared.lines : this.#linesOrFail();
       if (lines.length === 0) return;
       const { overwrite } = this.#options ?? this.runtime.requestDefaults;
       appendSetCookies(this.res, lines, overwrite ? namesOf(lines) : undefined);
@@ -246,16 +291,19 @@ export class RequestSession implements SessionOwner {
   /** The Set-Cookie lines of this response, as the write decision says. */
   #lines(): readonly string[] {
     const now = Date.now();
+    this.#linesJson = undefined;
     if (this.#session === undefined && !this.#untouchedNeedsWrite(now)) return [];
     if (this.#session === undefined) this.#load();
     const options = this.#options ?? this.runtime.requestDefaults;
     if (this.#options) checkRequestOptions(options);
     const incoming = this.#ended ? undefined : this.#incoming;
     const json = toJson(this.#data);
+    this.#linesJson = json;
+    const changed = json !== (incoming?.json ?? '{}');
     const decision = decideWrite({
       carried: incoming !== undefined,
       ended: this.#ended,
-      changed: json !== (incoming?.json ?? '{}'),
+      changed,
       populated: json !== '{}',
       saveRequested: this.#saveRequested,
       saveUninitialized: options.saveUninitialized,
@@ -267,7 +315,31 @@ export class RequestSession implements SessionOwner {
     if (decision === 'nothing') return [];
     const input = this.#linesInput(options);
     if (decision === 'clear') return clearLines(input);
-    return this.#sealed(input, json, incoming, options, now);
+    // Without sliding expiry, a seal re-made only to record a passed validation keeps the
+    // expiry it had: validation must never turn a fixed lifetime into a sliding one.
+    const keepExpiry =
+      !options.autoRenew &&
+      incoming !== undefined &&
+      incoming.adopted === undefined &&
+      !changed &&
+      !this.#saveRequested &&
+      !this.#maxAgeChosen;
+    try {
+      return this.#sealed(input, json, incoming, options, now, keepExpiry);
+    } catch (error) {
+      // An adopted session too large for this module's cookies stays in the replaced library's
+      // cookie, read again on each request, rather than failing every request of its user.
+      if (!(error instanceof SessionTooLargeError) || !this.#adoptionOnly(changed)) throw error;
+      this.runtime.warnAdoptedTooLargeOnce(error);
+      return [];
+    }
+  }
+
+  /** The only reason to write is that the data came from a replaced library's cookie. */
+  #adoptionOnly(changed: boolean): boolean {
+    return (
+      this.#incoming?.adopted !== undefined && !this.#ended && !changed && !this.#saveRequested
+    );
   }
 
   /** An untouched session is written only when its renewal or adoption is due. */
@@ -284,6 +356,7 @@ export class RequestSession implements SessionOwner {
     incoming: Incoming | undefined,
     options: Readonly<SessionRequestOptions>,
     now: number,
+    keepExpiry: boolean,
   ): string[] {
     const { absoluteTimeout, maxAge: moduleMaxAge } = this.runtime.options;
     const createdAt = incoming?.createdAt ?? now;
@@ -292,7 +365,10 @@ export class RequestSession implements SessionOwner {
         ? 0
         : options.maxAge
       : (incoming?.lifetime ?? 0);
-    let expiresAt = options.expires?.getTime() ?? now + (lifetime || moduleMaxAge);
+    let expiresAt =
+      keepExpiry && incoming
+        ? incoming.expiresAt
+        : (options.expires?.getTime() ?? now + (lifetime || moduleMaxAge));
     if (absoluteTimeout !== undefined) expiresAt = Math.min(expiresAt, createdAt + absoluteTimeout);
     if (options.expires && expiresAt <= now) {
       throw new CookieSessionOptionsError(
@@ -331,4 +407,8 @@ export class RequestSession implements SessionOwner {
     if (!https && !isLocalhost(this.req)) this.runtime.warnInsecureOnce();
     return true;
   }
+}
+
+function sameOption(a: unknown, b: unknown): boolean {
+  return a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : Object.is(a, b);
 }

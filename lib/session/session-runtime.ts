@@ -8,7 +8,7 @@ import { readCarriedCookie, type CarriedCookie } from './carried-cookie.js';
 import { RecentSeals } from './recent-seals.js';
 import { SessionSealer } from './session-sealer.js';
 import type { SealTimes } from '../crypto/seal-format.js';
-import { quote } from '../errors.js';
+import { quote, type SessionTooLargeError } from '../errors.js';
 import type { SessionRequestOptions } from '../options/cookie-session-options.interface.js';
 import { attributesOf, requestDefaultsOf } from './request-options.js';
 import type { CookieAttributes } from '../cookie/set-cookie.js';
@@ -33,6 +33,7 @@ export class SessionRuntime {
   readonly #legacyNames: ReadonlySet<string>;
   #legacyClosedSaid = false;
   #insecureSaid = false;
+  #adoptedTooLargeSaid = false;
   readonly #lateChangesSaid = new Set<string>();
 
   /** @throws CookieSessionOptionsError when the options are invalid. */
@@ -100,6 +101,18 @@ export class SessionRuntime {
       if (adopted) return adopted;
     }
     return undefined;
+  }
+
+  /** Said once: an adopted session stays in the replaced library's cookie. */
+  warnAdoptedTooLargeOnce({ size, limit, maxChunks }: SessionTooLargeError): void {
+    if (this.#adoptedTooLargeSaid) return;
+    this.#adoptedTooLargeSaid = true;
+    this.log.warn(
+      `A session adopted from the replaced library's cookie does not fit this module's cookies ` +
+        `(${size} bytes needed, ${limit} fit in maxChunks: ${maxChunks}). ` +
+        'It is read from the old cookie on every request, which is left in place, until it fits or "legacy.until" ' +
+        'passes. Raise "maxChunks" to move such sessions over.',
+    );
   }
 
   /** Says once why browsers will drop a Secure cookie sent over plain HTTP, and what to set. */
