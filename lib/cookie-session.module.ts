@@ -116,15 +116,36 @@ function withHiddenSecrets(definition: DynamicModule): DynamicModule {
   return { ...definition, providers };
 }
 
-function hideSecrets(options: CookieSessionOptions): CookieSessionOptions {
-  if (options === null || typeof options !== 'object') return options;
-  const copy = { ...options };
-  for (const key of ['secret', 'keys'] as const) {
-    if (!(key in copy)) continue;
+/** Where the options hold a secret (`true`), or an object that holds some. */
+interface SecretPlaces {
+  readonly [option: string]: true | SecretPlaces;
+}
+
+/**
+ * Every secret of the options: the module's own, and the replaced libraries' keys, which forge
+ * old cookies the module would adopt as sessions.
+ */
+const SECRET_PLACES: SecretPlaces = {
+  secret: true,
+  keys: true,
+  legacy: { cookieSession: { keys: true }, cookieSessions: { secret: true } },
+};
+
+function hideSecrets<T>(options: T, places: SecretPlaces = SECRET_PLACES): T {
+  // Anything else (a string, an array…) is left as given, for the option checks to refuse.
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) return options;
+  const copy: Record<string, unknown> = { ...(options as Record<string, unknown>) };
+  for (const [key, place] of Object.entries(places)) {
+    if (!Object.hasOwn(copy, key)) continue;
     const value = copy[key];
+    if (place !== true) {
+      // A copy of the nested object too: the application's own one keeps its secrets in view.
+      copy[key] = hideSecrets(value, place);
+      continue;
+    }
     delete copy[key];
     // Not enumerable, and a getter: inspection shows "[Getter]", never the value.
     Object.defineProperty(copy, key, { get: () => value, enumerable: false });
   }
-  return copy;
+  return copy as T;
 }

@@ -1,11 +1,12 @@
-import { Controller, Get, Req, type INestApplication } from '@nestjs/common';
-import { hkdfSync, randomBytes } from 'node:crypto';
+import { Controller, Get, Req, type DynamicModule, type INestApplication } from '@nestjs/common';
+import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { inspect } from 'node:util';
 import request from 'supertest';
 import { KeyRing } from '../../lib/crypto/key-ring.js';
 import { Sealer } from '../../lib/crypto/sealer.js';
 import {
+  COOKIE_SESSION_OPTIONS,
   CookieSessionModule,
   CookieSessionOptionsError,
   SessionCodec,
@@ -16,13 +17,18 @@ import {
   SessionTooLargeError,
   type CookieSessionOptions,
 } from '../../lib/index.js';
+import type { LegacyOptions } from '../../lib/legacy/legacy-options.js';
 import { SessionRuntime } from '../../lib/session/session-runtime.js';
 import { SessionSealer } from '../../lib/session/session-sealer.js';
 import { PLATFORMS, createApp, type Platform } from '../e2e/support/create-app.js';
+import { asSentByBrowser, writeCookieSessionsValue } from '../legacy/cookie-sessions-format.js';
 
 // New secrets every run: nothing in the code under test can know them.
 const SECRET = randomBytes(32).toString('base64url');
 const OLD_SECRET = randomBytes(32).toString('base64url');
+/** The replaced libraries' own secrets: a cookie-session key and a cookie-sessions AES key. */
+const LEGACY_KEY = randomBytes(32).toString('base64url');
+const LEGACY_SECRET = randomBytes(32);
 
 function derivedKey(secret: string): Buffer {
   const salt = Buffer.from('nest-cookie-session');
@@ -30,23 +36,29 @@ function derivedKey(secret: string): Buffer {
   return Buffer.from(hkdfSync('sha256', Buffer.from(secret), salt, info, 32));
 }
 
+/** The spellings of some bytes a leak could take. */
+function spellings(bytes: Buffer): string[] {
+  return [
+    bytes.toString('hex'),
+    bytes.toString('hex').replace(/(..)(?!$)/g, '$1 '), // how util.inspect shows a Buffer
+    bytes.toString('base64'),
+    bytes.toString('base64url'),
+    bytes.toString('latin1'),
+  ];
+}
+
 /** Every spelling of the secrets and their AES keys a leak could take, in 16-character windows. */
 const NEEDLES = (() => {
-  const forms = [SECRET, OLD_SECRET].flatMap((secret) => {
-    const bytes = Buffer.from(secret);
-    const key = derivedKey(secret);
-    const spacedHex = (b: Buffer) => b.toString('hex').replace(/(..)(?!$)/g, '$1 ');
-    return [
+  const forms = [
+    ...[SECRET, OLD_SECRET].flatMap((secret) => [
       secret,
-      ...[bytes, key].flatMap((b) => [
-        b.toString('hex'),
-        spacedHex(b), // how util.inspect shows a Buffer
-        b.toString('base64'),
-        b.toString('base64url'),
-      ]),
-      key.toString('latin1'),
-    ];
-  });
+      ...spellings(Buffer.from(secret)),
+      ...spellings(derivedKey(secret)),
+    ]),
+    LEGACY_KEY,
+    ...spellings(Buffer.from(LEGACY_KEY)),
+    ...spellings(LEGACY_SECRET),
+  ];
   return forms.flatMap((form) =>
     Array.from({ length: form.length - 15 }, (_, i) => form.slice(i, i + 16)),
   );
@@ -95,15 +107,49 @@ class ProbeController {
     seen.probe = ['done'];
     return { ok: true };
   }
+
+  @Get('user')
+  user() {
+    return { user: this.sessions.get().user ?? null };
+  }
+}
+
+const ADA = { id: 1, name: 'Ada' };
+
+/** The Cookie header of a session expressjs/cookie-session signed with `key`. */
+function cookieSessionCookies(data: unknown, key: string): string {
+  const value = Buffer.from(JSON.stringify(data)).toString('base64');
+  const signature = createHmac('sha1', key).update(`session=${value}`).digest('base64url');
+  return `session=${value}; session.sig=${signature}`;
+}
+
+/** The Cookie header of a session auth0 cookie-sessions sealed with `secret`. */
+function cookieSessionsCookie(data: unknown, secret: Buffer): string {
+  return `_node=${asSentByBrowser(writeCookieSessionsValue(secret, data, Date.now()))}`;
 }
 
 describe('no secret or derived key is exposed', () => {
   const options = (): CookieSessionOptions => ({ keys: [SECRET, OLD_SECRET] });
+  const legacy = (): LegacyOptions => ({
+    cookieSession: { keys: [LEGACY_KEY] },
+    cookieSessions: { secret: LEGACY_SECRET },
+  });
+  const moduleOptions = (): CookieSessionOptions => ({ ...options(), legacy: legacy() });
 
   it('checks every spelling of the secrets and keys, and finds one where it is shown', () => {
     expect(NEEDLES.length).toBeGreaterThan(500);
     expect(() => expectNoSecret('a Buffer of the key', { key: derivedKey(SECRET) })).toThrow();
     expect(() => expectNoSecret('the secret', { secret: OLD_SECRET })).toThrow();
+    expect(() => expectNoSecret('the legacy options', legacy())).toThrow();
+    expect(() => expectNoSecret('a legacy key', { keys: [LEGACY_KEY] })).toThrow();
+    expect(() => expectNoSecret('a legacy secret', { secret: LEGACY_SECRET })).toThrow();
+  });
+
+  it.each([
+    ['forRoot', () => CookieSessionModule.forRoot(moduleOptions())],
+    ['forRootAsync', () => CookieSessionModule.forRootAsync({ useFactory: moduleOptions })],
+  ])('by the module definition %s() returns', (_, define) => {
+    expectNoSecret('the module definition', define());
   });
 
   it('by a SessionCodec, a KeyRing, a Sealer and a SessionSealer', () => {
@@ -149,13 +195,28 @@ describe('no secret or derived key is exposed', () => {
     errors.forEach((error) => expectNoSecret(error.name, error));
   });
 
-  describe.each(PLATFORMS)('in a running app, on %s', (platform: Platform) => {
+  const registrations: [string, (given: CookieSessionOptions) => DynamicModule][] = [
+    ['forRoot', (given) => CookieSessionModule.forRoot(given)],
+    [
+      'forRootAsync',
+      (given) => CookieSessionModule.forRootAsync({ useFactory: async () => given }),
+    ],
+  ];
+  const runningApps = PLATFORMS.flatMap((platform) =>
+    registrations.map(([how, register]) => [platform, how, register] as const),
+  );
+
+  describe.each(runningApps)('in a running app, on %s, with %s()', (platform, _, register) => {
     let app: INestApplication;
+    let given: CookieSessionOptions;
+    let givenShown: string;
 
     beforeAll(async () => {
+      given = moduleOptions();
+      givenShown = inspect(given, { depth: Infinity, showHidden: true });
       app = await createApp(platform, {
         noSessionModule: true,
-        imports: [CookieSessionModule.forRoot(options())],
+        imports: [register(given)],
         controllers: [ProbeController],
       });
     });
@@ -164,6 +225,30 @@ describe('no secret or derived key is exposed', () => {
     it('by the SessionService and the runtime', () => {
       expectNoSecret('SessionService', app.get(SessionService));
       expectNoSecret('SessionRuntime', app.get(SessionRuntime));
+    });
+
+    it('by the options Nest keeps for the module, legacy secrets included', () => {
+      const kept = app.get(COOKIE_SESSION_OPTIONS);
+      expectNoSecret('COOKIE_SESSION_OPTIONS', kept);
+      expectNoSecret('COOKIE_SESSION_OPTIONS.legacy', kept.legacy);
+      expectNoSecret('COOKIE_SESSION_OPTIONS.legacy.cookieSession', kept.legacy.cookieSession);
+      expectNoSecret('COOKIE_SESSION_OPTIONS.legacy.cookieSessions', kept.legacy.cookieSessions);
+    });
+
+    it("leaves the application's own options object as it was", () => {
+      expect(inspect(given, { depth: Infinity, showHidden: true })).toBe(givenShown);
+      expect(Object.keys(given)).toEqual(['keys', 'legacy']);
+      expect(given.legacy?.cookieSession?.keys).toEqual([LEGACY_KEY]);
+      expect(given.legacy?.cookieSessions?.secret).toBe(LEGACY_SECRET);
+    });
+
+    it.each([
+      ['cookie-session', () => cookieSessionCookies({ user: ADA }, LEGACY_KEY)],
+      ['cookie-sessions', () => cookieSessionsCookie({ user: ADA }, LEGACY_SECRET)],
+    ])('while still adopting a %s session', async (_, cookie) => {
+      const res = await request(app.getHttpServer()).get('/user').set('Cookie', cookie());
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ user: ADA });
     });
 
     it('by request.sessionOptions and the request, while it is handled', async () => {
