@@ -79,16 +79,31 @@ function documentedExample(text: string): string | undefined {
   return undefined;
 }
 
-/** The whole secret is a shorter block repeated, the last copy possibly cut short. */
+/**
+ * Mostly a block followed by copies of itself (`hunter2hunter2hunter2`, `xxxxxxxx`): the copies
+ * make up at least half the secret, whatever comes before or after them. A random secret of 32
+ * characters would need 16 characters in a row each equal to the one a block earlier: less than
+ * one chance in 2^50 for hex, whatever the block length and where the run starts.
+ */
 function repetition(units: readonly number[], unit: string): string | undefined {
   const n = units.length;
+  const least = Math.ceil(n / 2);
   for (let period = 1; period <= n / 2; period++) {
-    let i = period;
-    while (i < n && units[i] === units[i - period]) i++;
-    if (i < n) continue;
-    const times = Math.floor(n / period);
-    const part = n % period ? ' and part of it again' : '';
-    return `repeats the same ${period}-${unit} block ${times} times${part}`;
+    // A run of `least` copies holds one of these probes (they are `least` apart): random text
+    // costs two comparisons per block length, not a scan of the whole secret.
+    for (let probe = period + least - 1; probe < n; probe += least) {
+      if (units[probe] !== units[probe - period]) continue;
+      let start = probe;
+      while (start > period && units[start - 1] === units[start - 1 - period]) start--;
+      let end = probe + 1;
+      while (end < n && units[end] === units[end - period]) end++;
+      if (end - start < least) continue;
+      const length = end - start + period;
+      const times = Math.floor(length / period);
+      const part = length % period ? ' and part of it again' : '';
+      const where = length < n ? `, over ${length} of its ${n} ${unit}s` : '';
+      return `repeats the same ${period}-${unit} block ${times} times${part}${where}`;
+    }
   }
   return undefined;
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { MIN_SECRET_LENGTH } from '../../lib/options/option-rules.js';
 import { weaknessOf } from '../../lib/options/secret-strength.js';
 
 const SAMPLES = 10_000;
@@ -22,6 +23,34 @@ describe('weaknessOf: secrets from a random generator', () => {
     }
     expect(refused).toEqual([]);
   });
+
+  const shortest: [string, () => string][] = [
+    ['hex', () => randomBytes(MIN_SECRET_LENGTH / 2).toString('hex')],
+    ['base64', () => randomBytes((MIN_SECRET_LENGTH * 3) / 4).toString('base64')],
+    ['base64url', () => randomBytes((MIN_SECRET_LENGTH * 3) / 4).toString('base64url')],
+  ];
+
+  it.each(shortest)(
+    `accepts ${SAMPLES} random %s secrets of the shortest length allowed`,
+    (_, generate) => {
+      const refused: string[] = [];
+      for (let i = 0; i < SAMPLES; i++) {
+        const secret = generate();
+        expect(secret).toHaveLength(MIN_SECRET_LENGTH);
+        const reason = weaknessOf(secret);
+        if (reason !== undefined) refused.push(reason);
+      }
+      expect(refused).toEqual([]);
+    },
+  );
+
+  it.each([
+    'correct horse battery staple orbit violin',
+    'Tulip-Quarry-Mango-Lantern-Oyster-Velvet',
+    'the quick brown fox jumps over the lazy dog',
+  ])('accepts a long passphrase of distinct words: %j', (secret) => {
+    expect(weaknessOf(secret)).toBeUndefined();
+  });
 });
 
 describe('weaknessOf: guessable secrets', () => {
@@ -34,6 +63,37 @@ describe('weaknessOf: guessable secrets', () => {
     ['keyboard cat '.repeat(3).trim(), 'repeats the same 13-character block 2 times and part'],
   ])('refuses a repeated block: %j', (secret, reason) => {
     expect(weaknessOf(secret)).toContain(reason);
+  });
+
+  it.each([
+    [
+      'hunter2-hunter2-hunter2-hunter2-hunter2!',
+      'repeats the same 8-character block 4 times and part of it again, over 39 of its 40 characters',
+    ],
+    ['x'.repeat(40) + 'hunter2!', 'repeats the same 1-character block 40 times, over 40 of its 48'],
+    [
+      'a'.repeat(61) + '1234567890',
+      'repeats the same 1-character block 61 times, over 61 of its 71',
+    ],
+    ['#' + 'correct horse '.repeat(3), 'repeats the same 14-character block 3 times, over 42 of'],
+    [
+      'my-app:' + 'Q7kd'.repeat(8) + ':prod',
+      'repeats the same 4-character block 8 times, over 32 of',
+    ],
+  ])('refuses a repeated block with a short head or tail: %j', (secret, reason) => {
+    expect(weaknessOf(secret)).toContain(reason);
+  });
+
+  it('refuses a Buffer mostly of one repeated byte', () => {
+    const bytes = Buffer.concat([Buffer.alloc(40), randomBytes(8)]);
+    expect(weaknessOf(bytes)).toMatch(
+      /^repeats the same 1-byte block \d+ times, over \d+ of its 48 bytes$/,
+    );
+  });
+
+  it('accepts a repeated block when random text makes up most of the secret', () => {
+    expect(weaknessOf('abab' + randomBytes(32).toString('base64url'))).toBeUndefined();
+    expect(weaknessOf('x'.repeat(12) + randomBytes(24).toString('base64url'))).toBeUndefined();
   });
 
   it('refuses a Buffer of one repeated pattern, counting bytes', () => {
@@ -95,6 +155,7 @@ describe('weaknessOf: guessable secrets', () => {
   it('never quotes the secret in its reason', () => {
     for (const secret of [
       'hunter2hunter2hunter2hunter2hunter2',
+      'hunter2-hunter2-hunter2-hunter2-hunter2!',
       'averylogphrasebiggerthanthirtytwochars',
     ]) {
       const reason = weaknessOf(secret)!;
