@@ -7,7 +7,7 @@ import { sessionOf } from './platform/session-request.js';
 import type { SessionObject as Session, SessionData } from './session/session-data.interface.js';
 import type { RequestSession } from './session/request-session.js';
 import { SessionRuntime } from './session/session-runtime.js';
-import { toJson } from './session/session-sealer.js';
+import { toJson, type OpenedSession } from './session/session-sealer.js';
 
 /**
  * The current request's session, from any provider, guard, interceptor, pipe, filter or
@@ -77,11 +77,54 @@ export class SessionService {
   /**
    * The session data a `Cookie` header carries, or `undefined` (absent, tampered, expired,
    * carried twice…): for WebSocket handshakes and other entry points that are not HTTP requests.
+   *
+   * It does not run the module's `validate`: a session revoked on the server (logout everywhere,
+   * a disabled user) still reads here. To authenticate with it, use
+   * {@link fromCookieHeaderValidated}.
    */
   fromCookieHeader<T extends object = SessionData>(header: string | undefined): T | undefined {
+    return this.open(header, Date.now())?.data as T | undefined;
+  }
+
+  /**
+   * The session data a `Cookie` header carries, read as {@link fromCookieHeader} reads it, once
+   * the module's `validate` has kept it: for WebSocket handshakes and other entry points that
+   * must refuse a session revoked on the server. Without a `validate` option it gives the same
+   * data as `fromCookieHeader`.
+   *
+   * There is no response to re-seal the cookie with the time of a passed check, so with a
+   * `validateInterval` it calls `validate` every time the seal's last validation (over HTTP, or
+   * when it was sealed) is older than the interval.
+   *
+   * @param request passed to `validate` as its second argument (e.g. the upgrade request).
+   * @returns the data, or `undefined` when there is no valid session or `validate` refused it.
+   * @throws (rejects with) what `validate` threw or rejected with: refuse the caller then, never
+   * let the session through unchecked.
+   */
+  async fromCookieHeaderValidated<T extends object = SessionData>(
+    header: string | undefined,
+    request?: unknown,
+  ): Promise<T | undefined> {
+    const now = Date.now();
+    const opened = this.open(header, now);
+    if (opened === undefined) return undefined;
+    if (this.runtime.validationDue(opened.validatedAt, now)) {
+      let valid: boolean;
+      try {
+        valid = await this.runtime.options.validate!(opened.data, request);
+      } catch (error) {
+        throw error ?? new Error('validate() failed');
+      }
+      if (valid !== true) return undefined;
+    }
+    return opened.data as T;
+  }
+
+  /** The session sealed in a bare `Cookie` header, when it opens and is in date. */
+  private open(header: string | undefined, now: number): OpenedSession | undefined {
     const carried = this.runtime.carried({ headers: { cookie: header } } as never);
     if (carried?.seal === undefined) return undefined;
-    return this.runtime.sealer.open(carried.seal, Date.now())?.data as T | undefined;
+    return this.runtime.sealer.open(carried.seal, now);
   }
 
   private session(): RequestSession {

@@ -40,8 +40,17 @@ class ChatGateway implements OnGatewayConnection {
 
   constructor(private readonly sessions: SessionService) {}
 
-  handleConnection(client: WebSocket, request: IncomingMessage) {
-    const session = this.sessions.fromCookieHeader<AppSession>(request.headers.cookie);
+  async handleConnection(client: WebSocket, request: IncomingMessage) {
+    let session: AppSession | undefined;
+    try {
+      session = await this.sessions.fromCookieHeaderValidated<AppSession>(
+        request.headers.cookie,
+        request,
+      );
+    } catch {
+      // validate could not answer (its user store is down): refuse rather than guess who this is.
+      return client.close(1011, 'Try again later');
+    }
     if (session?.user) this.users.set(client, session.user);
   }
 
@@ -58,15 +67,28 @@ class MembersGateway implements OnGatewayConnection {
 
   constructor(private readonly sessions: SessionService) {}
 
-  handleConnection(client: WebSocket, request: IncomingMessage) {
-    const user = this.sessions.fromCookieHeader<AppSession>(request.headers.cookie)?.user;
+  async handleConnection(client: WebSocket, request: IncomingMessage) {
+    let user: string | undefined;
+    try {
+      const session = await this.sessions.fromCookieHeaderValidated<AppSession>(
+        request.headers.cookie,
+        request,
+      );
+      user = session?.user;
+    } catch {
+      // validate could not answer (its user store is down): refuse, never let an unchecked user in.
+      return client.close(1011, 'Try again later');
+    }
     if (!user) return client.close(4401, 'Log in first');
     this.users.set(client, user);
   }
 
   @SubscribeMessage('hello')
   hello(@ConnectedSocket() client: WebSocket) {
-    return { event: 'hello', data: `Hello, ${this.users.get(client)}` };
+    const user = this.users.get(client);
+    // Nest does not wait for handleConnection: a message sent while validate runs finds no user.
+    if (!user) return { event: 'error', data: 'Not logged in (yet)' };
+    return { event: 'hello', data: `Hello, ${user}` };
   }
 }
 
@@ -85,6 +107,25 @@ class ProbeGateway {
   }
 }
 
+/** Sends `{ event }` once the socket is open and resolves with the next message. */
+async function ask(socket: WebSocket, event: string): Promise<unknown> {
+  if (socket.readyState === WebSocket.CONNECTING) {
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  }
+  const reply = new Promise<unknown>((resolve, reject) => {
+    socket.once('message', (data) => resolve(JSON.parse(String(data))));
+    socket.once('close', (code) => reject(new Error(`closed with ${code}`)));
+  });
+  socket.send(JSON.stringify({ event, data: {} }));
+  return reply;
+}
+
+function closed(socket: WebSocket): Promise<{ code: number; reason: string }> {
+  return new Promise((resolve) =>
+    socket.once('close', (code, reason) => resolve({ code, reason: String(reason) })),
+  );
+}
+
 describe.each(PLATFORMS)('WebSocket gateways on %s read the handshake session', (platform) => {
   let app: INestApplication;
   let base: string;
@@ -96,25 +137,6 @@ describe.each(PLATFORMS)('WebSocket gateways on %s read the handshake session', 
     const socket = new WebSocket(`ws://${base}${path}`, cookie ? { headers: { cookie } } : {});
     sockets.push(socket);
     return socket;
-  }
-
-  /** Sends `{ event }` once the socket is open and resolves with the next message. */
-  async function ask(socket: WebSocket, event: string): Promise<unknown> {
-    if (socket.readyState === WebSocket.CONNECTING) {
-      await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
-    }
-    const reply = new Promise<unknown>((resolve, reject) => {
-      socket.once('message', (data) => resolve(JSON.parse(String(data))));
-      socket.once('close', (code) => reject(new Error(`closed with ${code}`)));
-    });
-    socket.send(JSON.stringify({ event, data: {} }));
-    return reply;
-  }
-
-  function closed(socket: WebSocket): Promise<{ code: number; reason: string }> {
-    return new Promise((resolve) =>
-      socket.once('close', (code, reason) => resolve({ code, reason: String(reason) })),
-    );
   }
 
   beforeAll(async () => {
@@ -240,5 +262,90 @@ describe.each(PLATFORMS)('WebSocket gateways on %s read the handshake session', 
       event: 'get',
       data: { error: expect.stringContaining('fromCookieHeader()') },
     });
+  });
+});
+
+/** Server-side state a real app would keep in a database: users logged out everywhere. */
+class Revocations {
+  readonly revoked = new Set<string>();
+  readonly requests: unknown[] = [];
+  failing = false;
+  check(session: Readonly<Record<string, unknown>>, request: unknown): boolean {
+    this.requests.push(request);
+    if (this.failing) throw new Error('user store unavailable');
+    return !this.revoked.has(String(session.user));
+  }
+}
+
+describe.each(PLATFORMS)('WebSocket gateways on %s run validate on the handshake', (platform) => {
+  const revocations = new Revocations();
+  let app: INestApplication;
+  let base: string;
+  let sessions: SessionService;
+  const sockets: WebSocket[] = [];
+
+  function connect(path: string, cookie: string): WebSocket {
+    const socket = new WebSocket(`ws://${base}${path}`, { headers: { cookie } });
+    sockets.push(socket);
+    return socket;
+  }
+
+  beforeAll(async () => {
+    app = await createApp(platform, {
+      controllers: [AuthController],
+      providers: [ChatGateway, MembersGateway],
+      session: { validate: (session, request) => revocations.check(session, request) },
+      configure: (app) => app.useWebSocketAdapter(new WsAdapter(app)),
+    });
+    await app.listen(0, '127.0.0.1');
+    base = `127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+    sessions = app.get(SessionService);
+  });
+
+  afterEach(() => {
+    revocations.revoked.clear();
+    revocations.requests.length = 0;
+    revocations.failing = false;
+  });
+
+  afterAll(async () => {
+    for (const socket of sockets) socket.terminate();
+    await app?.close();
+  });
+
+  it('accepts a user validate keeps, and gives validate the upgrade request', async () => {
+    const cookie = sessions.toCookieHeader({ user: 'ada' });
+    expect(await ask(connect('/ws/members', cookie), 'hello')).toEqual({
+      event: 'hello',
+      data: 'Hello, ada',
+    });
+    expect(revocations.requests).toEqual([
+      expect.objectContaining({ url: '/ws/members', headers: expect.objectContaining({ cookie }) }),
+    ]);
+  });
+
+  it('refuses a revoked user (4401), or treats them as anonymous where anyone may connect', async () => {
+    const login = await request(`http://${base}`).post('/login').send({ name: 'mallory' });
+    const cookie = cookieHeader(login);
+    revocations.revoked.add('mallory');
+    expect(await closed(connect('/ws/members', cookie))).toEqual({
+      code: 4401,
+      reason: 'Log in first',
+    });
+    expect(await ask(connect('/ws', cookie), 'whoami')).toEqual({
+      event: 'whoami',
+      data: { user: null },
+    });
+  });
+
+  it('refuses the handshake (1011) when validate throws, never letting the user in unchecked', async () => {
+    revocations.failing = true;
+    const cookie = sessions.toCookieHeader({ user: 'bob' });
+    for (const path of ['/ws/members', '/ws']) {
+      expect(await closed(connect(path, cookie))).toEqual({
+        code: 1011,
+        reason: 'Try again later',
+      });
+    }
   });
 });
