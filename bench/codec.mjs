@@ -10,7 +10,7 @@ import { SessionCodec } from '../dist/index.js';
 import { floor } from './floor.mjs';
 import { median, num, table } from './format.mjs';
 
-const SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
+const SECRET = '8WerhPbRwGhhOv2G8bHWx9K7zNgaCbLptxn19Y_PT4xA8Qmb';
 const SIZES = [
   { label: '~60 B', bytes: 60 },
   { label: '1 KB', bytes: 1024 },

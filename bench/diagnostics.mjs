@@ -91,7 +91,7 @@ function addOnePart(app, config, part) {
       const codec =
         part === 'floor'
           ? floor()
-          : new SessionCodec({ secret: 'bench-secret-bench-secret-bench-secret-0123456789' });
+          : new SessionCodec({ secret: '8WerhPbRwGhhOv2G8bHWx9K7zNgaCbLptxn19Y_PT4xA8Qmb' });
       perRequest((req, res) => {
         const value = /(?:^|; )session=([^;]*)/.exec(req.headers.cookie ?? '')?.[1];
         let data;

@@ -14,7 +14,7 @@ import fastifySecureSession from '@fastify/secure-session';
 import { CookieSessionModule, Session } from '../dist/index.js';
 import { DIAGNOSTICS, addPart, configurePart, partProviders } from './diagnostics.mjs';
 
-export const SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
+export const SECRET = '8WerhPbRwGhhOv2G8bHWx9K7zNgaCbLptxn19Y_PT4xA8Qmb';
 const USER = { id: 12345, name: 'Ada Lovelace' };
 // The no-session apps' login cookie, as long as a small seal, so every request carries as much.
 const PLACEHOLDER = `session=${'x'.repeat(120)}; Path=/; HttpOnly; SameSite=Lax`;

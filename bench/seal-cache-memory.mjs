@@ -5,7 +5,7 @@ import { RecentSeals } from '../dist/session/recent-seals.js';
 import { SessionSealer } from '../dist/session/session-sealer.js';
 import { mb, table } from './format.mjs';
 
-const SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
+const SECRET = '8WerhPbRwGhhOv2G8bHWx9K7zNgaCbLptxn19Y_PT4xA8Qmb';
 const SIZES = [
   ['~60 B', (i) => ({ user: { id: 10_000 + i, name: 'Ada Lovelace' }, views: i })],
   ['1 KB', (i) => ({ i, blob: 'x'.repeat(1_000) })],
