@@ -57,7 +57,7 @@ export class SessionOutsideRequestError extends CookieSessionError {
       'ERR_SESSION_OUTSIDE_REQUEST',
       `${where} was used outside an HTTP request. Use it while a request is handled (controllers, guards, ` +
         'interceptors, pipes, filters, providers they call); in middleware read req.session; for WebSockets ' +
-        'use SessionService.fromCookieHeader().',
+        "read the handshake's cookie with SessionService.fromCookieHeaderValidated().",
     );
   }
 }

@@ -260,7 +260,7 @@ describe.each(PLATFORMS)('WebSocket gateways on %s read the handshake session', 
     await request(`http://${base}`).post('/login').set('Cookie', cookie).send({ name: 'dan' });
     expect(await ask(connect('/ws/probe', cookie), 'get')).toEqual({
       event: 'get',
-      data: { error: expect.stringContaining('fromCookieHeader()') },
+      data: { error: expect.stringContaining('fromCookieHeaderValidated()') },
     });
   });
 });
