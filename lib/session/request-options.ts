@@ -1,4 +1,3 @@
-import { serialize } from 'cookie';
 import { cookieRuleViolation } from '../cookie/cookie-rules.js';
 import type { CookieAttributes } from '../cookie/set-cookie.js';
 import type { SessionRequestOptions } from '../options/cookie-session-options.interface.js';
@@ -40,12 +39,29 @@ function shown(value: unknown): string {
 }
 
 /**
+ * The switches a request may flip, booleans as the module's own (its option rules): the cookie
+ * and the write decision read each one as true or false.
+ */
+const SWITCHES = [
+  'autoRenew',
+  'sessionCookie',
+  'httpOnly',
+  'secureProxy',
+  'overwrite',
+  'saveUninitialized',
+] as const;
+
+/**
  * A request's own options follow the module's rules: checked before anything is written, so a
  * cookie a browser would silently drop is a clear error instead. Values are quoted, never echoed.
+ * `moduleOptions` are the options the request started from (`requestDefaultsOf`).
  * @throws TypeError naming the option.
  */
-export function checkRequestOptions(options: Readonly<SessionRequestOptions>): void {
-  const { maxAge, expires, path, domain } = options;
+export function checkRequestOptions(
+  options: Readonly<SessionRequestOptions>,
+  moduleOptions: Readonly<SessionRequestOptions>,
+): void {
+  const { maxAge, expires } = options;
   if (expires !== undefined) {
     if (!(expires instanceof Date) || Number.isNaN(expires.getTime()))
       bad('expires', `must be a valid Date or undefined (got ${shown(expires)})`);
@@ -55,19 +71,31 @@ export function checkRequestOptions(options: Readonly<SessionRequestOptions>): v
       `must be a whole number of milliseconds from 1 to ${MAX_DURATION} (got ${shown(maxAge)})`,
     );
   }
-  if (typeof path !== 'string' || !path.startsWith('/') || path.trim() !== path)
-    bad('path', `must start with "/" and have no surrounding spaces (got ${shown(path)})`);
-  if (domain !== undefined && (typeof domain !== 'string' || domain.trim() === ''))
-    bad('domain', `must be a host name or undefined (got ${shown(domain)})`);
-  for (const [option, value] of [
-    ['path', path],
-    ['domain', domain],
-  ] as const) {
-    try {
-      if (value !== undefined) serialize('x', 'x', { [option]: value });
-    } catch {
-      bad(option, `is not accepted in a cookie (got ${shown(value)})`);
+  // Browsers key cookies by name, domain and path: a cookie written elsewhere does not replace
+  // the module's, it joins it, and every request under both carries the name twice (read as a
+  // tossed cookie) with twice the chunks. The module's values passed their checks at start-up,
+  // so an equal value needs no other.
+  for (const option of ['path', 'domain'] as const) {
+    if (options[option] !== moduleOptions[option]) {
+      bad(
+        option,
+        `must stay ${shown(moduleOptions[option])} (got ${shown(options[option])}): a cookie at another ${option} ` +
+          `is a second cookie that browsers send beside the first, and a request carrying both has no session; ` +
+          `set ${option} on the module`,
+      );
     }
+  }
+  for (const option of SWITCHES) {
+    if (typeof options[option] !== 'boolean')
+      bad(option, `must be true or false (got ${shown(options[option])})`);
+  }
+  if (options.partitioned !== undefined && typeof options.partitioned !== 'boolean')
+    bad('partitioned', `must be true, false or undefined (got ${shown(options.partitioned)})`);
+  if (options.priority !== undefined && !['low', 'medium', 'high'].includes(options.priority)) {
+    bad(
+      'priority',
+      `must be 'low', 'medium', 'high' or undefined (got ${shown(options.priority)})`,
+    );
   }
   if (!['lax', 'strict', 'none', false].includes(options.sameSite))
     bad('sameSite', `must be 'lax', 'strict', 'none' or false (got ${shown(options.sameSite)})`);

@@ -295,7 +295,7 @@ export class RequestSession implements SessionOwner {
     if (this.#session === undefined && !this.#untouchedNeedsWrite(now)) return [];
     if (this.#session === undefined) this.#load();
     const options = this.#options ?? this.runtime.requestDefaults;
-    if (this.#options) checkRequestOptions(options);
+    if (this.#options) checkRequestOptions(options, this.runtime.requestDefaults);
     const incoming = this.#ended ? undefined : this.#incoming;
     const json = toJson(this.#data);
     this.#linesJson = json;

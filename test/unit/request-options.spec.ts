@@ -15,7 +15,7 @@ function defaults(extra: Record<string, unknown> = {}): SessionRequestOptions {
 /** The TypeError `checkRequestOptions` raises for the defaults changed by `change`. */
 function refusal(change: Record<string, unknown>, base = defaults()): TypeError {
   try {
-    checkRequestOptions({ ...base, ...change } as SessionRequestOptions);
+    checkRequestOptions({ ...base, ...change } as SessionRequestOptions, base);
   } catch (error) {
     expect(error).toBeInstanceOf(TypeError);
     return error as TypeError;
@@ -67,19 +67,26 @@ describe('request options', () => {
 
   describe('checkRequestOptions', () => {
     it('accepts the module defaults and valid changes', () => {
-      expect(() => checkRequestOptions(defaults())).not.toThrow();
+      expect(() => checkRequestOptions(defaults(), defaults())).not.toThrow();
       const changes: Record<string, unknown>[] = [
         { maxAge: 1 },
         { maxAge: MAX_DURATION },
         { expires: new Date(Date.now() + 60_000) },
-        { path: '/account' },
-        { domain: 'example.com' },
+        { path: '/' },
+        { domain: undefined },
         { sameSite: false },
         { sameSite: 'none', secure: 'auto' },
         { secure: 'auto', partitioned: true },
+        { partitioned: false },
+        { priority: 'low' },
+        { priority: 'medium' },
+        { priority: 'high' },
+        { priority: undefined },
+        { autoRenew: false, sessionCookie: true, httpOnly: false, secureProxy: true },
+        { overwrite: false, saveUninitialized: true },
       ];
       for (const change of changes)
-        expect(() => checkRequestOptions({ ...defaults(), ...change })).not.toThrow();
+        expect(() => checkRequestOptions({ ...defaults(), ...change }, defaults())).not.toThrow();
     });
 
     it('refuses an expires that is not a valid Date, showing what it got', () => {
@@ -105,7 +112,7 @@ describe('request options', () => {
     it('does not judge maxAge while a valid expires decides the lifetime', () => {
       const base = defaults();
       expect(() =>
-        checkRequestOptions({ ...base, maxAge: 0, expires: new Date(Date.now() + 60_000) }),
+        checkRequestOptions({ ...base, maxAge: 0, expires: new Date(Date.now() + 60_000) }, base),
       ).not.toThrow();
     });
 
@@ -114,15 +121,35 @@ describe('request options', () => {
     });
 
     it.each([
-      ['path', '/a;b'],
-      ['path', '/a\r\nSet-Cookie: admin=1'],
-      ['domain', 'exa;mple.com'],
-      ['domain', 'a b'],
-      ['domain', '-bad.example.com'],
-    ])('refuses a %s the cookie format does not accept: %j', (option, value) => {
+      ['path', '/account', '"/"'],
+      ['path', 'a', '"/"'],
+      ['path', '/ ', '"/"'],
+      ['path', '/a;b', '"/"'],
+      ['path', '/a\r\nSet-Cookie: admin=1', '"/"'],
+      ['path', undefined, '"/"'],
+      ['domain', 'example.com', 'undefined'],
+      ['domain', 'exa;mple.com', 'undefined'],
+      ['domain', '', 'undefined'],
+      ['domain', '  ', 'undefined'],
+    ])('refuses a %s of its own, %j: it must stay the module’s', (option, value, kept) => {
       const error = refusal({ [option]: value });
-      expect(error.message).toBe(
-        `request.sessionOptions.${option} is not accepted in a cookie (got ${JSON.stringify(value)})`,
+      expect(error.message).toContain(`request.sessionOptions.${option} must stay ${kept} (got `);
+      expect(error.message).toContain('a second cookie');
+      expect(error.message).toContain('on the module');
+    });
+
+    it('accepts a path and domain equal to the module’s own, and only those', () => {
+      const base = defaults({ path: '/app', domain: 'example.com' });
+      expect(() =>
+        checkRequestOptions({ ...base, path: '/app', domain: 'example.com' }, base),
+      ).not.toThrow();
+      expect(refusal({ path: '/' }, base).message).toContain('path must stay "/app" (got "/")');
+      expect(refusal({ path: '/app/' }, base).message).toContain('(got "/app/")');
+      expect(refusal({ domain: undefined }, base).message).toContain(
+        'domain must stay "example.com" (got undefined)',
+      );
+      expect(refusal({ domain: 'www.example.com' }, base).message).toContain(
+        '(got "www.example.com")',
       );
     });
 
@@ -156,6 +183,49 @@ describe('request options', () => {
       );
     });
 
+    it.each([['urgent'], ['High'], [''], [1], [null], [['high']]])(
+      'refuses priority %j',
+      (priority) => {
+        expect(refusal({ priority }).message).toMatch(
+          /^request\.sessionOptions\.priority must be 'low', 'medium', 'high' or undefined \(got /,
+        );
+      },
+    );
+
+    it('quotes a forged priority instead of echoing its line breaks', () => {
+      const forged = 'x\n[Nest] 1 - LOG forged line';
+      const error = refusal({ priority: forged });
+      expect(error.message).not.toMatch(/[\r\n]/);
+      expect(error.message).toContain(`(got ${JSON.stringify(forged)})`);
+    });
+
+    it.each([
+      'autoRenew',
+      'sessionCookie',
+      'httpOnly',
+      'secureProxy',
+      'overwrite',
+      'saveUninitialized',
+    ])('refuses %s when it is not true or false, quoting it', (option) => {
+      for (const [value, shown] of [
+        ['false', '"false"'],
+        [0, '0'],
+        [null, 'null'],
+        [undefined, 'undefined'],
+        ['x\ny', '"x\\ny"'],
+      ]) {
+        expect(refusal({ [option]: value }).message).toBe(
+          `request.sessionOptions.${option} must be true or false (got ${shown})`,
+        );
+      }
+    });
+
+    it.each([['true'], [1], [null]])('refuses partitioned %j', (partitioned) => {
+      expect(refusal({ partitioned, secure: 'auto' }).message).toMatch(
+        /^request\.sessionOptions\.partitioned must be true, false or undefined \(got /,
+      );
+    });
+
     it('refuses SameSite=None without Secure', () => {
       expect(refusal({ sameSite: 'none', secure: false }).message).toMatch(
         /^request\.sessionOptions\.sameSite 'none' requires secure: true/,
@@ -173,14 +243,12 @@ describe('request options', () => {
 
       it('starts from options that allow the prefix', () => {
         expect(host().name).toBe('__Host-session');
-        expect(() => checkRequestOptions(host())).not.toThrow();
+        expect(() => checkRequestOptions(host(), host())).not.toThrow();
       });
 
       it.each([
         ['secure false', { secure: false }],
         ["secure 'auto'", { secure: 'auto' }],
-        ['a path other than "/"', { path: '/app' }],
-        ['a domain', { domain: 'example.com' }],
       ])('refuses %s', (_case, change) => {
         expect(refusal(change, host()).message).toBe(
           'request.sessionOptions.name starts with "__Host-", which requires secure: true, path "/" and no domain',
@@ -190,22 +258,10 @@ describe('request options', () => {
 
     it('refuses a request that drops Secure from a __Secure- cookie', () => {
       const base = defaults({ name: '__Secure-sid', secure: true });
-      expect(() => checkRequestOptions(base)).not.toThrow();
+      expect(() => checkRequestOptions(base, base)).not.toThrow();
       expect(refusal({ secure: 'auto' }, base).message).toBe(
         'request.sessionOptions.name starts with "__Secure-", which requires secure: true',
       );
     });
-  });
-});
-
-describe('per-request path and domain follow the module rules', () => {
-  const base = requestDefaultsOf(resolveOptions({ secret: SECRET, name: 'app_session' }).options);
-  it.each([
-    ['path', 'a', /request\.sessionOptions\.path must start with "\/"/],
-    ['path', '/a ', /request\.sessionOptions\.path must start with "\/"/],
-    ['domain', '', /request\.sessionOptions\.domain must be a host name/],
-    ['domain', '  ', /request\.sessionOptions\.domain must be a host name/],
-  ])('refuses %s %j', (option, value, message) => {
-    expect(() => checkRequestOptions({ ...base, [option]: value })).toThrow(message);
   });
 });
