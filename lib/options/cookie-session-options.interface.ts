@@ -130,8 +130,9 @@ export interface CookieSessionOptions {
  * `request.sessionOptions` and `SessionService.options`. `maxAge` set here becomes the session's
  * own lifetime ("remember me"): it travels in the seal and later renewals keep it. `expires`,
  * `sessionCookie`, `autoRenew` and the cookie attributes change this response only, under the
- * same rules as the module's options. `secret`, `keys`, `name`, `maxChunks` and
- * `absoluteTimeout` belong to the module and are read from there.
+ * same rules as the module's options; `path` and `domain` must stay the module's (a cookie at
+ * another path or domain would be a second cookie beside the first). `secret`, `keys`, `name`,
+ * `maxChunks` and `absoluteTimeout` belong to the module and are read from there.
  */
 export interface SessionRequestOptions {
   readonly name: string;
