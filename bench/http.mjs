@@ -9,7 +9,7 @@ import { median } from './format.mjs';
  * A run: { server, path, first?, extra?, group, baseline? }. `group` ties a run to its baseline
  * (the run of the same group with `baseline: true`).
  */
-export async function measure(runs, { execPath, rounds, seconds, warmSeconds, log }) {
+export async function measure(runs, { execPath, rounds, seconds, warmSeconds, primeSeconds, log }) {
   const servers = new Map();
   try {
     const names = [...new Set(runs.map((r) => r.server))];
@@ -40,6 +40,11 @@ export async function measure(runs, { execPath, rounds, seconds, warmSeconds, lo
           continue;
         }
         const result = await attempt(run, async () => {
+          // A server that sat idle while the others ran costs up to several times its steady
+          // CPU per request in its first second back; uncounted load first, so that every run
+          // is measured warm, however long its server waited.
+          if (primeSeconds > 0)
+            await load({ port: server.port, ...clientOf(run), seconds: primeSeconds });
           await server.call('cpu-start');
           const loaded = await load({ port: server.port, ...clientOf(run), seconds });
           return { ...loaded, cpu: await server.call('cpu-stop') };

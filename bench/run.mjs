@@ -33,18 +33,20 @@ const majors = arg('node')
 const PLAN = quick
   ? {
       codec: { rounds: 2, budgetMs: 40 },
-      http: { rounds: 2, seconds: 0.8, warmSeconds: 0.4 },
+      http: { rounds: 2, seconds: 0.8, warmSeconds: 0.4, primeSeconds: 0.2 },
       hostile: { rounds: 2, seconds: 0.5, warmSeconds: 0.3 },
       memory: { first: 1_000, total: 10_000, maxSeconds: 12 },
     }
   : {
       // Many short rounds: the median then shrugs off a round that another process disturbed.
       codec: { rounds: 11, budgetMs: 120 },
-      // 2 s of warm-up per run: a server loaded for 1 s still costs up to twice its steady CPU
-      // per request in the next second (the JIT is not done), which a one-route server (a bound,
-      // Fastify's autoRenew: false) would carry into its first rounds.
-      http: { rounds: 5, seconds: 1.2, warmSeconds: 2 },
-      hostile: { rounds: 3, seconds: 1, warmSeconds: 0.5 },
+      // 2 s of warm-up per run at the start: a server loaded for 1 s still costs up to twice
+      // its steady CPU per request in the next second (the JIT is not done). Then 0.5 s of
+      // uncounted load before every measured run: after waiting ~50 s for the other runs of its
+      // round, a server's first second back costs 2–5× its steady CPU per request, which
+      // weighed most on servers that serve one route (the bounds, Fastify's autoRenew: false).
+      http: { rounds: 5, seconds: 1.2, warmSeconds: 2, primeSeconds: 0.5 },
+      hostile: { rounds: 3, seconds: 1, warmSeconds: 0.5, primeSeconds: 0.3 },
       memory: { first: 10_000, total: 200_000, maxSeconds: 100 },
     };
 

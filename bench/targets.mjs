@@ -43,7 +43,8 @@ const x = (v) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : 'n/a');
  * Why a target was missed, from ratios to "no session" measured in the same run: the target
  * needs ours ≥ min × the peer's ratio; a bare app with only what the module cannot do without
  * sets how high ours can get. Below the need, the target is out of reach of any module bound by
- * the same contract; above it, the miss is ours to close.
+ * the same contract (unless ours measured above the bound, which then proves nothing); above
+ * it, the miss is ours to close.
  */
 function boundOf(runs, platform, path, kind, peer, min) {
   const ratio = (p, k) => find(runs, platform, p, k)?.ratio?.median;
@@ -54,14 +55,18 @@ function boundOf(runs, platform, path, kind, peer, min) {
     .join(', ');
   const need = min * ratio(path, peer);
   const reach = ratio('/plain', bound);
+  const ours = ratio(path, kind);
+  // A bound that ours beat in this run was measured low (a disturbed round): it proves nothing.
   const verdict = !(reach >= 0 && need >= 0)
     ? 'bound not measured'
-    : reach < need
-      ? 'out of reach'
-      : 'within the bound';
+    : reach >= need
+      ? 'within the bound'
+      : ours > reach
+        ? 'bound inconclusive (ours measured above it)'
+        : 'out of reach';
   return (
     `${verdict}: needs ${x(need)} of no session (${min.toFixed(2)} × ${LABELS[peer]}'s ${x(ratio(path, peer))}), ` +
-    `ours ${x(ratio(path, kind))}; a bare app with only ${parts}: ${x(reach)}`
+    `ours ${x(ours)}; a bare app with only ${parts}: ${x(reach)}`
   );
 }
 
