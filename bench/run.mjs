@@ -29,7 +29,7 @@ const majors = arg('node')
     ? [CURRENT_MAJOR]
     : [...new Set([CURRENT_MAJOR, 20, 22, 24])];
 
-// Sized so that the full run stays under ~25 minutes with three Nodes on a 2-core machine.
+// Sized so that the full run stays near 28 minutes with three Nodes on a 2-core machine.
 const PLAN = quick
   ? {
       codec: { rounds: 2, budgetMs: 40 },
