@@ -40,9 +40,9 @@ export async function measure(runs, { execPath, rounds, seconds, warmSeconds, pr
           continue;
         }
         const result = await attempt(run, async () => {
-          // A server that sat idle while the others ran costs up to several times its steady
-          // CPU per request in its first second back; uncounted load first, so that every run
-          // is measured warm, however long its server waited.
+          // A server that waited while the others ran costs more CPU per request in its first
+          // second back (tools/idle-cost.mjs); uncounted load first, so that every run is
+          // measured warm, however long its server waited.
           if (primeSeconds > 0)
             await load({ port: server.port, ...clientOf(run), seconds: primeSeconds });
           await server.call('cpu-start');

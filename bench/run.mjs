@@ -42,9 +42,10 @@ const PLAN = quick
       codec: { rounds: 11, budgetMs: 120 },
       // 2 s of warm-up per run at the start: a server loaded for 1 s still costs up to twice
       // its steady CPU per request in the next second (the JIT is not done). Then 0.5 s of
-      // uncounted load before every measured run: after waiting ~50 s for the other runs of its
-      // round, a server's first second back costs 2–5× its steady CPU per request, which
-      // weighed most on servers that serve one route (the bounds, Fastify's autoRenew: false).
+      // uncounted load before every measured run: a server back from waiting ~50 s for the
+      // other runs of its round costs more CPU per request in its first second than in the
+      // next (tools/idle-cost.mjs), which weighed most on servers that serve one route (the
+      // bounds, Fastify's autoRenew: false) and so wait longest.
       http: { rounds: 5, seconds: 1.2, warmSeconds: 2, primeSeconds: 0.5 },
       hostile: { rounds: 3, seconds: 1, warmSeconds: 0.5, primeSeconds: 0.3 },
       memory: { first: 10_000, total: 200_000, maxSeconds: 100 },
