@@ -5,23 +5,9 @@ import { TestClock } from '../support/clock.js';
 import { cookieHeader } from '../support/cookies.js';
 import { PLATFORMS, createApp } from './support/create-app.js';
 import { SessionController } from './support/session.controller.js';
+import { Revocations } from './support/revocations.js';
 
 const MINUTE = 60_000;
-
-/** Server-side state a real app would keep in a database: users logged out everywhere. */
-class Revocations {
-  readonly revoked = new Set<string>();
-  readonly requests: unknown[] = [];
-  failing = false;
-  check(session: Readonly<Record<string, unknown>>, request: unknown): boolean {
-    this.requests.push(request);
-    if (this.failing) throw new Error('user store unavailable');
-    return !this.revoked.has(String(session.user));
-  }
-  get calls(): number {
-    return this.requests.length;
-  }
-}
 
 describe.each(PLATFORMS)('SessionService.fromCookieHeaderValidated, on %s', (platform) => {
   const clock = new TestClock();

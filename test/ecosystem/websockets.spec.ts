@@ -13,6 +13,7 @@ import { Session, SessionCodec, SessionService } from '../../lib/index.js';
 import { TestClock } from '../e2e/support/clock.js';
 import { PLATFORMS, createApp } from '../e2e/support/create-app.js';
 import { cookieHeader } from '../e2e/support/cookies.js';
+import { Revocations } from '../e2e/support/revocations.js';
 
 interface AppSession {
   user?: string;
@@ -264,18 +265,6 @@ describe.each(PLATFORMS)('WebSocket gateways on %s read the handshake session', 
     });
   });
 });
-
-/** Server-side state a real app would keep in a database: users logged out everywhere. */
-class Revocations {
-  readonly revoked = new Set<string>();
-  readonly requests: unknown[] = [];
-  failing = false;
-  check(session: Readonly<Record<string, unknown>>, request: unknown): boolean {
-    this.requests.push(request);
-    if (this.failing) throw new Error('user store unavailable');
-    return !this.revoked.has(String(session.user));
-  }
-}
 
 describe.each(PLATFORMS)('WebSocket gateways on %s run validate on the handshake', (platform) => {
   const revocations = new Revocations();
