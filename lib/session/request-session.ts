@@ -317,15 +317,16 @@ export class RequestSession implements SessionOwner {
     if (decision === 'clear') return clearLines(input);
     // Without sliding expiry, a seal re-made only to record a passed validation keeps the
     // expiry it had: validation must never turn a fixed lifetime into a sliding one.
-    const keepExpiry =
+    const keptExpiry =
       !options.autoRenew &&
-      incoming !== undefined &&
-      incoming.adopted === undefined &&
+      incoming?.adopted === undefined &&
       !changed &&
       !this.#saveRequested &&
-      !this.#maxAgeChosen;
+      !this.#maxAgeChosen
+        ? incoming?.expiresAt
+        : undefined;
     try {
-      return this.#sealed(input, json, incoming, options, now, keepExpiry);
+      return this.#sealed(input, json, incoming, options, now, keptExpiry);
     } catch (error) {
       // An adopted session too large for this module's cookies stays in the replaced library's
       // cookie, read again on each request, rather than failing every request of its user.
@@ -356,7 +357,8 @@ export class RequestSession implements SessionOwner {
     incoming: Incoming | undefined,
     options: Readonly<SessionRequestOptions>,
     now: number,
-    keepExpiry: boolean,
+    /** The incoming seal's expiry, when this seal must keep it. */
+    keptExpiry: number | undefined,
   ): string[] {
     const { absoluteTimeout, maxAge: moduleMaxAge } = this.runtime.options;
     const createdAt = incoming?.createdAt ?? now;
@@ -365,10 +367,7 @@ export class RequestSession implements SessionOwner {
         ? 0
         : options.maxAge
       : (incoming?.lifetime ?? 0);
-    let expiresAt =
-      keepExpiry && incoming
-        ? incoming.expiresAt
-        : (options.expires?.getTime() ?? now + (lifetime || moduleMaxAge));
+    let expiresAt = keptExpiry ?? options.expires?.getTime() ?? now + (lifetime || moduleMaxAge);
     if (absoluteTimeout !== undefined) expiresAt = Math.min(expiresAt, createdAt + absoluteTimeout);
     if (options.expires && expiresAt <= now) {
       throw new CookieSessionOptionsError(
