@@ -42,8 +42,10 @@ export class RecentSeals {
     if (chars > this.maxChars / 4 || this.#entries.has(value)) return;
     this.#entries.set(value, opened);
     this.#chars += chars;
-    for (const [oldest, entry] of this.#entries) {
-      if (this.#entries.size <= this.maxEntries && this.#chars <= this.maxChars) break;
+    while (this.#entries.size > this.maxEntries || this.#chars > this.maxChars) {
+      // A Map iterates in insertion order, and get() re-inserts what it finds: the first entry
+      // is the least recently used.
+      const [oldest, entry] = this.#entries.entries().next().value!;
       this.forget(oldest, entry);
     }
   }

@@ -62,7 +62,16 @@ export class SessionSealer {
       throw new SessionTooLargeError(name, names + length, maxChunks * COOKIE_LIMIT, maxChunks);
     }
     const value = this.#sealer.seal(json, times);
-    this.#recent?.remember(value, { ...times, json, keyIndex: 0 });
+    const { createdAt, issuedAt, expiresAt, validatedAt, lifetime } = times;
+    this.#recent?.remember(value, {
+      createdAt,
+      issuedAt,
+      expiresAt,
+      validatedAt,
+      lifetime,
+      json,
+      keyIndex: 0,
+    });
     return value;
   }
 
