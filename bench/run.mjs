@@ -2,11 +2,12 @@
 // peers, on Node 20, 22 and 24, as markdown on stdout (progress on stderr; a copy goes to the
 // repository's output/). Options: --quick (a ~3 minute smoke run on the current Node, numbers
 // not for quoting), --node=20,24 (which Node majors serve the HTTP tables),
-// --only=codec,http,hostile,memory (a subset).
-import { execFileSync } from 'node:child_process';
+// --only=codec,http,inprocess,hostile,memory (a subset).
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { runCodec } from './codec.mjs';
 import { pinBench } from './cpu-pinning.mjs';
 import { acrossNodes, httpRuns, httpTable, renewTable } from './contenders.mjs';
@@ -17,12 +18,13 @@ import { measure } from './http.mjs';
 import { runMemory } from './memory.mjs';
 import { runSealCacheMemory } from './seal-cache-memory.mjs';
 import { CURRENT_MAJOR, nodeBinaries } from './node-versions.mjs';
+import { inProcessTable } from './in-process-report.mjs';
 import { targets } from './targets.mjs';
 
 const ROOT = new URL('../', import.meta.url);
 const arg = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const quick = process.argv.includes('--quick');
-const only = new Set((arg('only') ?? 'codec,http,hostile,memory').split(','));
+const only = new Set((arg('only') ?? 'codec,http,inprocess,hostile,memory').split(','));
 const majors = arg('node')
   ? arg('node').split(',').map(Number)
   : quick
@@ -36,6 +38,7 @@ const PLAN = quick
       http: { rounds: 2, seconds: 0.8, warmSeconds: 0.4, primeSeconds: 0.2 },
       hostile: { rounds: 2, seconds: 0.5, warmSeconds: 0.3 },
       memory: { first: 1_000, total: 10_000, maxSeconds: 12 },
+      inprocess: { rounds: 600 },
     }
   : {
       // Many short rounds: the median then shrugs off a round that another process disturbed.
@@ -49,6 +52,8 @@ const PLAN = quick
       http: { rounds: 5, seconds: 1.2, warmSeconds: 2, primeSeconds: 0.5 },
       hostile: { rounds: 3, seconds: 1, warmSeconds: 0.5, primeSeconds: 0.3 },
       memory: { first: 10_000, total: 200_000, maxSeconds: 100 },
+      // Rounds of one request per contender, per (platform, route) group: ~1 minute per Node.
+      inprocess: { rounds: 8_000 },
     };
 
 const pinning = pinBench();
@@ -105,9 +110,9 @@ function machineFacts(nodes) {
   ].join('\n');
 }
 
-const results = { node: process.version, http: [] };
+const results = { node: process.version, http: [], inProcess: [] };
 const out = [];
-const nodes = only.has('http') ? await nodeBinaries(majors, log) : [];
+const nodes = only.has('http') || only.has('inprocess') ? await nodeBinaries(majors, log) : [];
 const section = (title, ...body) => out.push(`## ${title}\n`, ...body, '');
 
 if (only.has('codec')) {
@@ -134,6 +139,16 @@ for (const node of only.has('http') ? nodes : []) {
   section(
     `/plain: default options next to autoRenew: false (Node ${node.version})`,
     renewTable(runs),
+  );
+}
+for (const node of only.has('inprocess') ? nodes : []) {
+  if (node.error) continue;
+  log(`in process on Node ${node.version}…`);
+  const groups = await inProcessOn(node.execPath, PLAN.inprocess.rounds);
+  results.inProcess.push({ node, groups });
+  section(
+    `In process on Node ${node.version} (NestJS 12; every contender of a route served in one process, one request each in turn, ${PLAN.inprocess.rounds.toLocaleString('en-US')} rounds; no sockets)`,
+    inProcessTable(groups),
   );
 }
 if (results.http.length > 1) {
@@ -167,6 +182,23 @@ section('Targets', targets(results));
 out.push(
   `Load average at end: ${loadavg()}${busy() ? ' (busy: other processes shared the cores)' : ''}`,
 );
+
+/** The in-process groups of in-process-run.mjs, run on the given Node. */
+function inProcessOn(execPath, rounds) {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      execPath,
+      [
+        '--no-deprecation',
+        fileURLToPath(new URL('in-process-run.mjs', import.meta.url)),
+        `--rounds=${rounds}`,
+      ],
+      { maxBuffer: 64 << 20 },
+      (error, stdout) => (error ? reject(error) : resolve(JSON.parse(stdout))),
+    );
+    child.stderr.on('data', (chunk) => process.stderr.write(chunk));
+  });
+}
 
 const markdown = [`# nest-cookie-session bench\n`, machineFacts(nodes), '', ...out].join('\n');
 console.log(markdown);

@@ -4,6 +4,7 @@
 import { perRound } from './http.mjs';
 import { LABELS, find, spread } from './contenders.mjs';
 import { mb, table } from './format.mjs';
+import { inProcessVerdict } from './in-process-report.mjs';
 
 // [platform, route, our options, peer, at least]
 const HTTP = [
@@ -70,15 +71,16 @@ function boundOf(runs, platform, path, kind, peer, min) {
   );
 }
 
-export function targets({ codec, http = [], memory, node }) {
+export function targets({ codec, http = [], inProcess = [], memory, node }) {
   const rows = [];
-  const check = (what, where, measured, ok, bound = '') =>
+  const check = (what, where, measured, ok, bound = '', inProcessText = '') =>
     rows.push([
       what,
       where,
       measured,
       ok === undefined ? 'n/a' : ok ? 'met' : '**missed**',
       ok === false ? bound : '',
+      inProcessText,
     ]);
   for (const [platform, path, kind, peer, min] of HTTP) {
     const what = `${platform} ${path}: ${LABELS[kind]} ≥ ${min.toFixed(2)}× ${LABELS[peer]}`;
@@ -91,12 +93,14 @@ export function targets({ codec, http = [], memory, node }) {
       }
       const r = perRound(ours.rps, them.rps);
       const cpu = perRound(them.cpu, ours.cpu).median;
+      const groups = inProcess.find((i) => i.node.version === n.version)?.groups ?? [];
       check(
         what,
         n.version,
         `${spread(r)}; by CPU ${x(cpu)}`,
         r.median >= min,
         boundOf(runs, platform, path, kind, peer, min),
+        inProcessVerdict(groups, platform, path, kind, peer, min, BOUND_OF[kind][path]),
       );
     }
   }
@@ -120,5 +124,9 @@ export function targets({ codec, http = [], memory, node }) {
       r.growth < 5 * 1024 * 1024,
     );
   }
-  return table(['target', 'Node', 'measured (min–max)', '', 'measured in the same run'], rows, 5);
+  return table(
+    ['target', 'Node', 'measured (min–max)', '', 'measured in the same run', 'in process (95 %)'],
+    rows,
+    6,
+  );
 }
