@@ -79,11 +79,11 @@ export function installOnFastify(
     raw[RESPONSE] = reply.raw;
     Object.defineProperty(raw, 'session', RAW_ACCESSORS.session);
     Object.defineProperty(raw, 'sessionOptions', RAW_ACCESSORS.sessionOptions);
-    const proceed = () =>
-      requestScope.run(raw, () => (previous ? previous.call(this, req, reply, done) : done()));
+    // No closure on the common path: no earlier hook to chain, no validation to wait for.
+    const next = previous ? () => previous.call(this, req, reply, done) : done;
     const validation = enterRequest(raw, runtime, req);
-    if (validation) validation.then(proceed, done);
-    else return proceed();
+    if (validation) validation.then(() => requestScope.run(raw, next), done);
+    else return requestScope.run(raw, next);
   };
   adapter.setOnRequestHook(hook);
 

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SessionNotAttachedError } from '../errors.js';
-import type { PeekedSeal } from '../crypto/sealer.js';
 import type { CarriedCookie } from '../session/carried-cookie.js';
 import { RequestSession } from '../session/request-session.js';
+import type { PeekedSeal } from '../session/session-sealer.js';
 import type { SessionRuntime } from '../session/session-runtime.js';
 
 export const RUNTIME = Symbol('nest-cookie-session.runtime');

@@ -16,6 +16,9 @@ export interface CarriedCookie {
   readonly legacy: ReadonlyMap<string, string>;
 }
 
+/** The legacy values of a request that carried no replaced library's cookie (most requests). */
+const NO_LEGACY: ReadonlyMap<string, string> = new Map();
+
 /**
  * Reads the session cookie and its chunks, at cookie boundaries only; `undefined` when the
  * request carries none of the names asked for (the common case is one substring search).
@@ -31,14 +34,14 @@ export function readCarriedCookie(
   const found = findCookies(header, (n) => chunkIndex(name, n) !== -1 || legacyNames.has(n));
   const names: string[] = [];
   let duplicated = false;
-  const legacy = new Map<string, string>();
+  let legacy: Map<string, string> | undefined;
   for (const [cookieName, values] of found) {
-    if (legacyNames.has(cookieName)) legacy.set(cookieName, values[0]);
+    if (legacyNames.has(cookieName)) (legacy ??= new Map()).set(cookieName, values[0]);
     if (chunkIndex(name, cookieName) === -1) continue;
     names.push(cookieName);
     if (values.length > 1) duplicated = true;
   }
-  if (names.length === 0 && legacy.size === 0) return undefined;
+  if (names.length === 0 && legacy === undefined) return undefined;
   const parts: string[] = [];
   for (let i = 0; i < maxChunks; i++) {
     const part = found.get(chunkName(name, i));
@@ -46,7 +49,7 @@ export function readCarriedCookie(
     parts.push(part[0]);
   }
   const seal = duplicated || parts.length === 0 ? undefined : joinChunks(name, parts);
-  return { seal, names, duplicated, legacy };
+  return { seal, names, duplicated, legacy: legacy ?? NO_LEGACY };
 }
 
 function mentionsAny(header: string, names: ReadonlySet<string>): boolean {

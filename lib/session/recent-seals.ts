@@ -36,6 +36,11 @@ export class RecentSeals {
     return entry;
   }
 
+  /** The opened seal stored for exactly this value, if any, leaving the order of use alone. */
+  peek(value: string): OpenedSeal | undefined {
+    return this.#entries.get(value);
+  }
+
   /** Stores a seal that was just made or authenticated; values too large for the bound are not. */
   remember(value: string, opened: OpenedSeal): void {
     const chars = charsOf(value, opened);

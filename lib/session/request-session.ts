@@ -2,7 +2,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import onHeaders from 'on-headers';
 import { isHttps, isLocalhost } from '../cookie/request-security.js';
 import { appendSetCookies, markPrivate } from '../cookie/set-cookie.js';
-import type { PeekedSeal } from '../crypto/sealer.js';
 import { CookieSessionOptionsError, SessionTooLargeError } from '../errors.js';
 import type { SessionRequestOptions } from '../options/cookie-session-options.interface.js';
 import type { SessionObject as Session } from './session-data.interface.js';
@@ -11,7 +10,7 @@ import { attributesOf, checkRequestOptions } from './request-options.js';
 import { clearLines, namesOf, sealLines, type LinesInput } from './session-cookie-lines.js';
 import { copyData, createSessionObject, type SessionOwner } from './session-object.js';
 import type { SessionRuntime } from './session-runtime.js';
-import { toJson, type OpenedSession } from './session-sealer.js';
+import { toJson, type OpenedSession, type PeekedSeal } from './session-sealer.js';
 import { decideWrite } from './write-decision.js';
 
 /** Set-Cookie lines sealed early, with the state they were sealed from. */

@@ -25,26 +25,28 @@ function refuse(key: string): never {
   );
 }
 
+type Member = (callback?: (err?: unknown) => void) => void;
+
+/** A member that does `action`, then calls back as express-session's members do. */
+function withCallback(action: () => void): Member {
+  return (callback) => {
+    action();
+    if (typeof callback === 'function') callback();
+  };
+}
+
 /**
  * The traps of one session object: its data lives in the target, a plain object that JSON,
  * `Object.keys` and spreading see as it is; the members answer from the owner. The handler is
  * the session's only link to its request.
  */
 class SessionHandler implements ProxyHandler<Record<string, unknown>> {
-  readonly #regenerate: (callback?: (err?: unknown) => void) => void;
-  readonly #save: (callback?: (err?: unknown) => void) => void;
+  // Passport 0.6+ calls these on req.session when it logs a user in or out. Made on first
+  // read (most requests never read them), then the same function on every read.
+  #regenerate: Member | undefined;
+  #save: Member | undefined;
 
-  constructor(private readonly owner: SessionOwner) {
-    // Passport 0.6+ calls these on req.session when it logs a user in or out.
-    this.#regenerate = (callback) => {
-      owner.regenerate();
-      if (typeof callback === 'function') callback();
-    };
-    this.#save = (callback) => {
-      owner.requestSave();
-      if (typeof callback === 'function') callback();
-    };
-  }
+  constructor(private readonly owner: SessionOwner) {}
 
   get(target: Record<string, unknown>, key: string | symbol, receiver: unknown): unknown {
     if (typeof key === 'string' && SESSION_MEMBERS.has(key)) {
@@ -56,9 +58,9 @@ class SessionHandler implements ProxyHandler<Record<string, unknown>> {
         case 'isChanged':
           return this.owner.isChanged(target);
         case 'regenerate':
-          return this.#regenerate;
+          return (this.#regenerate ??= withCallback(() => this.owner.regenerate()));
         default:
-          return this.#save;
+          return (this.#save ??= withCallback(() => this.owner.requestSave()));
       }
     }
     return Reflect.get(target, key, receiver);

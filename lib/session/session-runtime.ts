@@ -1,12 +1,11 @@
 import { Logger } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
-import type { PeekedSeal } from '../crypto/sealer.js';
 import type { LegacyCookie } from '../legacy/legacy-cookie.js';
 import type { CookieSessionOptions } from '../options/cookie-session-options.interface.js';
 import { resolveOptions, type ResolvedOptions } from '../options/resolve-options.js';
 import { readCarriedCookie, type CarriedCookie } from './carried-cookie.js';
 import { RecentSeals } from './recent-seals.js';
-import { SessionSealer } from './session-sealer.js';
+import { SessionSealer, type PeekedSeal } from './session-sealer.js';
 import type { SealTimes } from '../crypto/seal-format.js';
 import { quote, type SessionTooLargeError } from '../errors.js';
 import type { SessionRequestOptions } from '../options/cookie-session-options.interface.js';

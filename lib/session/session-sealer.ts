@@ -1,7 +1,7 @@
 import { COOKIE_LIMIT, chunkName, maxSealLength } from '../cookie/chunks.js';
 import { KeyRing } from '../crypto/key-ring.js';
 import type { SealTimes } from '../crypto/seal-format.js';
-import { Sealer, type PeekedSeal } from '../crypto/sealer.js';
+import { Sealer } from '../crypto/sealer.js';
 import { SessionTooLargeError } from '../errors.js';
 import type { RecentSeals } from './recent-seals.js';
 
@@ -17,6 +17,12 @@ export interface OpenedSession extends SealTimes {
   /** The JSON text exactly as sealed, to tell later whether the data changed. */
   readonly json: string;
   /** Which key of the ring opened it (0 = the current key). */
+  readonly keyIndex: number;
+}
+
+/** A seal's times and the ring position of its key, read without opening it. */
+export interface PeekedSeal extends SealTimes {
+  /** Ring position of the key the seal names, or -1 when no key of the ring has its hint. */
   readonly keyIndex: number;
 }
 
@@ -75,9 +81,11 @@ export class SessionSealer {
     return value;
   }
 
-  /** The header of a seal that is in date by its clear-text times (not yet authenticated). */
+  /** The times of a seal that is in date by its clear-text header (not yet authenticated). */
   peek(value: string, now: number): PeekedSeal | undefined {
-    const header = this.#sealer.peek(value);
+    // A seal this app made or opened lately: its times are known (and authentic) without
+    // decoding the header again.
+    const header = this.#recent?.peek(value) ?? this.#sealer.peek(value);
     return header && this.#inDate(header, now) ? header : undefined;
   }
 

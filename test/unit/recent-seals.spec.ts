@@ -47,6 +47,29 @@ describe('recently opened seals', () => {
     expect(opened?.data).toEqual({ user: 'alice' });
   });
 
+  it('peeks at a remembered seal without decoding its header, with the times the header holds', () => {
+    const { cached, plain } = setUp();
+    const sealed = times({ createdAt: T0 - HOUR });
+    const value = cached.seal('{"a":1}', sealed);
+    const decodes = jest.spyOn(Sealer.prototype, 'peek');
+    const fromMemory = cached.peek(value, T0);
+    expect(decodes).not.toHaveBeenCalled();
+    const fromHeader = plain.peek(value, T0);
+    expect(decodes).toHaveBeenCalledTimes(1);
+    const { createdAt, issuedAt, expiresAt, validatedAt, lifetime, keyIndex } = fromHeader!;
+    expect(fromMemory).toMatchObject({
+      createdAt,
+      issuedAt,
+      expiresAt,
+      validatedAt,
+      lifetime,
+      keyIndex,
+    });
+    expect(fromMemory?.createdAt).toBe(T0 - HOUR);
+    // Out of date is out of date, remembered or not.
+    expect(cached.peek(value, sealed.expiresAt)).toBeUndefined();
+  });
+
   it('decrypts a value sealed elsewhere once, then opens it from memory', () => {
     const { cached, plain, decryptions } = setUp();
     const value = plain.seal('{"n":1}', times());
@@ -181,6 +204,15 @@ describe('RecentSeals bounds', () => {
     expect(recent.size).toBe(3);
     expect(recent.get('b')).toBeUndefined();
     expect(['a', 'c', 'd'].map((v) => recent.get(v) !== undefined)).toEqual([true, true, true]);
+  });
+
+  it('peeking does not count as a use: the least recently used still goes first', () => {
+    const recent = new RecentSeals(3, 1_000_000);
+    for (const value of ['a', 'b', 'c']) recent.remember(value, opened('{}'));
+    expect(recent.peek('a')).toBeDefined();
+    recent.remember('d', opened('{}'));
+    expect(recent.peek('a')).toBeUndefined();
+    expect(['b', 'c', 'd'].map((v) => recent.peek(v) !== undefined)).toEqual([true, true, true]);
   });
 
   it('keeps at most its number of characters of values and JSON', () => {
