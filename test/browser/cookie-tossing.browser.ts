@@ -128,17 +128,16 @@ describe('a session cookie tossed from a sibling subdomain, in Chromium', () => 
     const page = await context.newPage();
     const appUrl = `http://app.site.localhost:${started.port}`;
     const evilUrl = `http://evil.site.localhost:${(evil.address() as AddressInfo).port}/`;
-    return { page, appUrl, evilUrl, cookieName: bob.name };
+    return { page, appUrl, evilUrl, cookieName: bob.name, bobSeal: bob.value };
   }
 
   it('with the name "session" and no Secure: never switches alice to bob, nor rewrites her cookie', async () => {
-    const { page, appUrl, evilUrl, cookieName } = await setUp(
+    const { page, appUrl, evilUrl, cookieName, bobSeal } = await setUp(
       { name: 'session', secure: false },
       (seal) => `session=${seal}; Domain=site.localhost; Path=/account`,
     );
     expect(cookieName).toBe('session');
     expect((await visit(page, `${appUrl}/login?user=alice`)).body).toEqual({ user: 'alice' });
-    const [alice] = await context.cookies(appUrl);
 
     await page.goto(evilUrl);
     const tossed = (await context.cookies(`${appUrl}/account/`)).filter(
@@ -151,9 +150,13 @@ describe('a session cookie tossed from a sibling subdomain, in Chromium', () => 
     expect(timesNamed(account.sentCookie, 'session')).toBe(2);
     expect(account.body.user).not.toBe('bob');
     expect(account.body).toEqual({ user: null });
+    // The tossed request's response rewrote nothing. The browser's own requests without the
+    // tossed cookie (its /favicon.ico) may still renew alice's cookie meanwhile (renewAfter: 0),
+    // so the jar is checked for whose session it holds, not for the exact value.
     expect(account.setCookie).toBeNull();
     const own = (await context.cookies(appUrl)).find((c) => c.domain === 'app.site.localhost');
-    expect([own?.name, own?.path, own?.value]).toEqual(['session', '/', alice.value]);
+    expect([own?.name, own?.path]).toEqual(['session', '/']);
+    expect(own?.value).not.toBe(bobSeal);
 
     expect((await visit(page, `${appUrl}/whoami`)).body).toEqual({ user: 'alice' });
   });
