@@ -3,7 +3,7 @@
 // tell what each one costs per request.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { RequestMethod } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import onHeaders from 'on-headers';
 import { tap } from 'rxjs';
 import { SessionCodec } from '../dist/index.js';
@@ -19,6 +19,9 @@ for (const platform of ['express', 'fastify']) {
     'interceptor-bare+als-run',
     'als-run+floor',
     'interceptor-bare+als-run+floor',
+    'guard',
+    'guard+als-run',
+    'guard+interceptor-bare+als-run',
   ])
     DIAGNOSTICS[`${platform}-${part}`] = { platform, session: 'none', part };
 }
@@ -28,14 +31,20 @@ for (const part of ['nest-middleware', 'req-state'])
 
 const STATE = Symbol('bench.state');
 
-/** Providers for the app module: a global interceptor doing what SessionInterceptor does. */
+/**
+ * Providers for the app module: a global guard that lets everything through (the module's
+ * cross-origin check is one), a global interceptor doing what SessionInterceptor does.
+ */
 export function partProviders(config) {
   const parts = config.part?.split('+') ?? [];
-  if (!parts.includes('interceptor') && !parts.includes('interceptor-bare')) return [];
+  const providers = [];
+  if (parts.includes('guard'))
+    providers.push({ provide: APP_GUARD, useValue: { canActivate: () => true } });
+  if (!parts.includes('interceptor') && !parts.includes('interceptor-bare')) return providers;
   const intercept = parts.includes('interceptor')
     ? (_context, next) => next.handle().pipe(tap(() => {}))
     : (_context, next) => next.handle();
-  return [{ provide: APP_INTERCEPTOR, useValue: { intercept } }];
+  return [...providers, { provide: APP_INTERCEPTOR, useValue: { intercept } }];
 }
 
 /** The app module's configure(): a Nest middleware on every route, as the module's on Express. */

@@ -53,8 +53,12 @@ import { SessionService } from './session.service.js';
     },
     {
       provide: APP_GUARD,
+      // With `csrf: false` and no `validate` the guard has nothing to check: no route pays
+      // for Nest's guard pipeline.
       useFactory: (reflector: Reflector, runtime: SessionRuntime) =>
-        new SessionGuard(reflector, runtime),
+        runtime.options.csrf || runtime.options.validate
+          ? new SessionGuard(reflector, runtime)
+          : null,
       inject: [Reflector, SessionRuntime],
     },
   ],

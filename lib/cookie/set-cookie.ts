@@ -44,10 +44,20 @@ export function setCookieLine(
   let expiry = '';
   if (expiresAt !== undefined) {
     const seconds = Math.max(0, Math.ceil((expiresAt - now) / 1000));
-    const expires = new Date(Math.ceil(expiresAt / 1000) * 1000).toUTCString();
-    expiry = `; Max-Age=${seconds}; Expires=${expires}`;
+    expiry = `; Max-Age=${seconds}; Expires=${httpDate(Math.ceil(expiresAt / 1000))}`;
   }
   return `${name}=${value}${expiry}${attributeText(attributes)}`;
+}
+
+/** The last date formatted: the sessions written within one second all expire in the same one. */
+let lastDate = { second: NaN, text: '' };
+
+/** An HTTP date (`Thu, 01 Jan 1970 00:00:00 GMT`) for a time in whole seconds. */
+function httpDate(second: number): string {
+  if (lastDate.second !== second) {
+    lastDate = { second, text: new Date(second * 1000).toUTCString() };
+  }
+  return lastDate.text;
 }
 
 /** A `Set-Cookie` line that makes the browser drop cookie `name` now. */

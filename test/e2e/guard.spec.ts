@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import {
   Controller,
   Get,
@@ -103,6 +104,38 @@ describe.each(PLATFORMS)('session guard, on %s', (platform) => {
     const unprotected = await open({ session: { csrf: false } });
     await unprotected().post('/transfer').set('Sec-Fetch-Site', 'cross-site').expect(201);
     expect(handled).toBe(1);
+  });
+});
+
+describe.each(PLATFORMS)('session guard presence, on %s', (platform) => {
+  let canActivate: ReturnType<typeof jest.spyOn>;
+  let app: INestApplication | undefined;
+  beforeEach(() => {
+    canActivate = jest.spyOn(SessionGuard.prototype, 'canActivate');
+  });
+  afterEach(async () => {
+    canActivate.mockRestore();
+    await app?.close();
+    app = undefined;
+  });
+  const ping = async (session: AppSetup['session']) => {
+    app = await createApp(platform, { controllers: [AccountController], session });
+    await request(app.getHttpServer()).get('/ping').expect(200);
+  };
+
+  it('guards every route by default', async () => {
+    await ping({});
+    expect(canActivate).toHaveBeenCalledTimes(1);
+  });
+
+  it('adds no guard with csrf: false and no validate', async () => {
+    await ping({ csrf: false });
+    expect(canActivate).not.toHaveBeenCalled();
+  });
+
+  it('keeps the guard with csrf: false when validate is set, to fail what validate rejects', async () => {
+    await ping({ csrf: false, validate: () => true });
+    expect(canActivate).toHaveBeenCalledTimes(1);
   });
 });
 

@@ -31,6 +31,14 @@ describe('setCookieLine', () => {
     expect(exact).toContain(`Expires=${new Date(T0 + 3000).toUTCString()}`);
   });
 
+  it('writes each expiry its own date when expiries alternate between seconds', () => {
+    for (const expiresAt of [T0 + 1000, T0 + 1000, T0 + 2000, T0 + 1000, T0 + 86_400_000]) {
+      expect(setCookieLine('s', 'v', ATTRIBUTES, expiresAt, T0)).toContain(
+        `Expires=${new Date(expiresAt).toUTCString()}`,
+      );
+    }
+  });
+
   it('never writes a negative Max-Age', () => {
     expect(setCookieLine('s', 'v', ATTRIBUTES, T0 - 5000, T0)).toContain('Max-Age=0');
   });
