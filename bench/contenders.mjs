@@ -19,6 +19,12 @@ export const LABELS = {
   'als-run+floor': 'bound: AsyncLocalStorage.run and the open + seal',
   'interceptor-bare+als-run+floor':
     'bound: global interceptor, AsyncLocalStorage.run and the open + seal',
+  'contract-plain': 'contract bound, a route that never touches the session',
+  'contract-read': 'contract bound, reading the session',
+  'contract-count': 'contract bound, writing the session',
+  'contract-nointerceptor-plain': 'contract bound without the interceptor, untouched',
+  'contract-nointerceptor-read': 'contract bound without the interceptor, reading',
+  'contract-nointerceptor-count': 'contract bound without the interceptor, writing',
 };
 
 const CONTENDERS = {
@@ -33,6 +39,15 @@ export const BOUNDS = [
   'floor',
   'als-run+floor',
   'interceptor-bare+als-run+floor',
+  'contract-plain',
+  'contract-read',
+  'contract-count',
+];
+/** Fastify only: the module's globalInterceptor: false has no Express target. */
+const FASTIFY_BOUNDS = [
+  'contract-nointerceptor-plain',
+  'contract-nointerceptor-read',
+  'contract-nointerceptor-count',
 ];
 
 /** Every run of the HTTP section for one Node: contenders × routes, then the bounds on /plain. */
@@ -52,6 +67,7 @@ export function httpRuns() {
     // Fastify's /plain without renewal, to set beside its default.
     if (platform === 'fastify') add(platform, '/plain', 'ours-norenew');
     for (const kind of BOUNDS) add(platform, '/plain', kind);
+    if (platform === 'fastify') for (const kind of FASTIFY_BOUNDS) add(platform, '/plain', kind);
   }
   return runs;
 }
@@ -96,7 +112,7 @@ export function httpTable(runs) {
 export function acrossNodes(perNode) {
   const [first] = perNode;
   const rows = first.runs
-    .filter((r) => !r.baseline && !BOUNDS.includes(r.kind))
+    .filter((r) => !r.baseline && !BOUNDS.includes(r.kind) && !FASTIFY_BOUNDS.includes(r.kind))
     .map((r) => [
       r.platform,
       r.path,

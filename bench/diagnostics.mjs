@@ -29,7 +29,57 @@ for (const platform of ['express', 'fastify']) {
 for (const part of ['nest-middleware', 'req-state'])
   DIAGNOSTICS[`express-${part}`] = { platform: 'express', session: 'none', part };
 
+/**
+ * The contract bounds: per route, everything the module's documented behaviour requires of any
+ * implementation, each done the cheapest way in a bare app, and none of the module's own
+ * bookkeeping (renewal, validation and write decisions, options, chunking, the remembered seals):
+ * - every route: the cross-origin check's global guard (refusals go through Nest's exception
+ *   layer, `@CsrfExempt()` is read from the route), the request scope `SessionService` reads,
+ *   finding the session cookie in the `Cookie` header, and on Fastify `req.session` on the raw
+ *   request for `app.use()` middleware; with default options, the global interceptor that
+ *   seals when the handler returns (`next.handle().pipe(tap())`);
+ * - reading the session: a fresh object parsed from the session's JSON (a remembered seal opens
+ *   without the cipher), and a hook before the headers that serialises it to see whether it
+ *   changed (a nested change made anywhere before the headers leave is saved);
+ * - writing it: the same, then one AES-256-GCM seal (no open: the cookie that came in was sealed
+ *   by this app) and a `Set-Cookie`.
+ * Generous to the bound: one serialisation per request where the module needs a second one
+ * when the interceptor sealed early, and no `onSend` hook on Fastify without the interceptor
+ * (the module's, which keeps an oversized session a 500 there, is a choice, not a requirement).
+ */
+const CONTRACT = {
+  plain: 'guard+als-run+cookie+accessors',
+  read: 'guard+als-run+cookie+accessors+read',
+  count: 'guard+als-run+cookie+accessors+write',
+};
+for (const platform of ['express', 'fastify']) {
+  for (const [route, part] of Object.entries(CONTRACT)) {
+    DIAGNOSTICS[`${platform}-contract-${route}`] = {
+      platform,
+      session: 'none',
+      part: `interceptor+${part}`,
+    };
+  }
+}
+for (const [route, part] of Object.entries(CONTRACT))
+  DIAGNOSTICS[`fastify-contract-nointerceptor-${route}`] = {
+    platform: 'fastify',
+    session: 'none',
+    part,
+  };
+
 const STATE = Symbol('bench.state');
+/** The session the bench's /login puts in, as JSON (a remembered seal gives its JSON). */
+const SESSION_JSON = JSON.stringify({ user: { id: 12345, name: 'Ada Lovelace' } });
+const RAW_ACCESSOR = {
+  configurable: true,
+  get() {
+    return this[STATE]?.data;
+  },
+  set(value) {
+    if (this[STATE]) this[STATE].data = value;
+  },
+};
 
 /**
  * Providers for the app module: a global guard that lets everything through (the module's
@@ -86,6 +136,44 @@ function addOnePart(app, config, part) {
     case 'on-headers':
       perRequest((_req, res) => onHeaders(res, () => {}));
       break;
+    case 'cookie':
+      perRequest((req) => {
+        req[STATE] = { cookie: /(?:^|;\s*)session=([^;]*)/.exec(req.headers.cookie ?? '')?.[1] };
+      });
+      break;
+    case 'accessors':
+      // Express gets them once on its request prototype; Fastify's raw request is Node's own.
+      if (express) break;
+      fastify.addHook('onRequest', (req, _reply, done) => {
+        Object.defineProperty(req.raw, 'session', RAW_ACCESSOR);
+        Object.defineProperty(req.raw, 'sessionOptions', RAW_ACCESSOR);
+        done();
+      });
+      break;
+    case 'read':
+      perRequest((req, res) => {
+        const state = req[STATE];
+        state.data = JSON.parse(SESSION_JSON);
+        onHeaders(res, () => {
+          if (JSON.stringify(state.data) !== SESSION_JSON) throw new Error('changed');
+        });
+      });
+      break;
+    case 'write': {
+      const codec = floor();
+      perRequest((req, res) => {
+        const state = req[STATE];
+        state.data = JSON.parse(SESSION_JSON);
+        state.data.views = (state.data.views ?? 0) + 1;
+        onHeaders(res, () => {
+          // floor's seal serialises the data itself.
+          res.setHeader('set-cookie', `session=${codec.seal(state.data)}; Path=/; HttpOnly`);
+          res.setHeader('cache-control', 'private');
+        });
+      });
+      break;
+    }
+
     case 'req-state':
       // What SessionState.of does: a symbol-keyed object on the request and an on-headers hook.
       perRequest((req, res) => {

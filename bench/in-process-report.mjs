@@ -38,9 +38,9 @@ export function inProcessTable(groups) {
 }
 
 /**
- * A target judged in process: ours against the peer, and against the bound of what the
- * module cannot do without (`bound`, a diagnostics configuration): out of reach when the bound
- * itself is slower than the target needs.
+ * A target judged in process: ours against the peer, and against the contract bound (`bound`, a
+ * diagnostics configuration): out of reach when the bound itself is slower than the target
+ * needs.
  */
 export function inProcessVerdict(groups, platform, path, kind, peer, min, bound) {
   const g = group(groups, platform, path);

@@ -4,14 +4,31 @@
 // stdout: [{ platform, path, served: [{ kind, micros, batches }] }].
 import { interleave } from './in-process.mjs';
 
+// Each group's bounds: the ingredients its targets were first judged by, then the contract
+// bound (diagnostics.mjs) that judges them now.
 const GROUPS = [
   [
     'express',
     '/count',
-    ['none', 'ours', 'cookie-session', 'express-session', 'interceptor-bare+als-run+floor'],
+    [
+      'none',
+      'ours',
+      'cookie-session',
+      'express-session',
+      'interceptor-bare+als-run+floor',
+      'contract-count',
+    ],
   ],
-  ['express', '/read', ['none', 'ours', 'cookie-session', 'interceptor-bare+als-run']],
-  ['express', '/plain', ['none', 'ours', 'cookie-session', 'interceptor-bare+als-run']],
+  [
+    'express',
+    '/read',
+    ['none', 'ours', 'cookie-session', 'interceptor-bare+als-run', 'contract-read'],
+  ],
+  [
+    'express',
+    '/plain',
+    ['none', 'ours', 'cookie-session', 'interceptor-bare+als-run', 'contract-plain'],
+  ],
   [
     'fastify',
     '/count',
@@ -22,17 +39,37 @@ const GROUPS = [
       'secure-session',
       'interceptor-bare+als-run+floor',
       'als-run+floor',
+      'contract-count',
+      'contract-nointerceptor-count',
     ],
   ],
   [
     'fastify',
     '/read',
-    ['none', 'ours', 'ours-nointerceptor', 'secure-session', 'interceptor-bare+als-run', 'als-run'],
+    [
+      'none',
+      'ours',
+      'ours-nointerceptor',
+      'secure-session',
+      'interceptor-bare+als-run',
+      'als-run',
+      'contract-read',
+      'contract-nointerceptor-read',
+    ],
   ],
   [
     'fastify',
     '/plain',
-    ['none', 'ours', 'ours-nointerceptor', 'secure-session', 'interceptor-bare+als-run', 'als-run'],
+    [
+      'none',
+      'ours',
+      'ours-nointerceptor',
+      'secure-session',
+      'interceptor-bare+als-run',
+      'als-run',
+      'contract-plain',
+      'contract-nointerceptor-plain',
+    ],
   ],
 ];
 
