@@ -4,72 +4,44 @@
 // stdout: [{ platform, path, served: [{ kind, micros, batches }] }].
 import { interleave } from './in-process.mjs';
 
-// Each group's bounds: the ingredients its targets were first judged by, then the contract
-// bound (diagnostics.mjs) that judges them now.
+const EXPRESS = ['none', 'ours', 'cookie-session'];
+const FASTIFY = ['none', 'ours', 'ours-nointerceptor', 'secure-session'];
+/** The ingredient bounds of a route, then the contract bounds that judge its targets. */
+const bounds = (platform, route, ingredients) => [
+  ...ingredients,
+  `contract-${route}`,
+  ...(platform === 'fastify' ? [`contract-nointerceptor-${route}`] : []),
+];
+const INTERCEPTOR_AND_SCOPE = ['interceptor-bare+als-run'];
 const GROUPS = [
   [
     'express',
     '/count',
     [
-      'none',
-      'ours',
-      'cookie-session',
+      ...EXPRESS,
       'express-session',
-      'interceptor-bare+als-run+floor',
-      'contract-count',
+      ...bounds('express', 'count', ['interceptor-bare+als-run+floor']),
     ],
   ],
-  [
-    'express',
-    '/read',
-    ['none', 'ours', 'cookie-session', 'interceptor-bare+als-run', 'contract-read'],
-  ],
-  [
-    'express',
-    '/plain',
-    ['none', 'ours', 'cookie-session', 'interceptor-bare+als-run', 'contract-plain'],
-  ],
+  ['express', '/read', [...EXPRESS, ...bounds('express', 'read', INTERCEPTOR_AND_SCOPE)]],
+  ['express', '/plain', [...EXPRESS, ...bounds('express', 'plain', INTERCEPTOR_AND_SCOPE)]],
   [
     'fastify',
     '/count',
     [
-      'none',
-      'ours',
-      'ours-nointerceptor',
-      'secure-session',
-      'interceptor-bare+als-run+floor',
-      'als-run+floor',
-      'contract-count',
-      'contract-nointerceptor-count',
+      ...FASTIFY,
+      ...bounds('fastify', 'count', ['interceptor-bare+als-run+floor', 'als-run+floor']),
     ],
   ],
   [
     'fastify',
     '/read',
-    [
-      'none',
-      'ours',
-      'ours-nointerceptor',
-      'secure-session',
-      'interceptor-bare+als-run',
-      'als-run',
-      'contract-read',
-      'contract-nointerceptor-read',
-    ],
+    [...FASTIFY, ...bounds('fastify', 'read', [...INTERCEPTOR_AND_SCOPE, 'als-run'])],
   ],
   [
     'fastify',
     '/plain',
-    [
-      'none',
-      'ours',
-      'ours-nointerceptor',
-      'secure-session',
-      'interceptor-bare+als-run',
-      'als-run',
-      'contract-plain',
-      'contract-nointerceptor-plain',
-    ],
+    [...FASTIFY, ...bounds('fastify', 'plain', [...INTERCEPTOR_AND_SCOPE, 'als-run'])],
   ],
 ];
 
