@@ -1,6 +1,6 @@
 // `npm run bench`: codec, HTTP (with bounds), hostile-header and memory benches against the
 // peers, on Node 20, 22 and 24, as markdown on stdout (progress on stderr; a copy goes to the
-// repository's output/). Options: --quick (a ~3 minute smoke run on the current Node, numbers
+// repository's output/). Options: --quick (a ~4 minute smoke run on the current Node, numbers
 // not for quoting), --node=20,24 (which Node majors serve the HTTP tables),
 // --only=codec,http,inprocess,hostile,memory (a subset).
 import { execFile, execFileSync } from 'node:child_process';
@@ -31,7 +31,7 @@ const majors = arg('node')
     ? [CURRENT_MAJOR]
     : [...new Set([CURRENT_MAJOR, 20, 22, 24])];
 
-// Sized so that the full run stays near 28 minutes with three Nodes on a 2-core machine.
+// Sized so that the full run stays near 40 minutes with three Nodes on a 2-core machine.
 const PLAN = quick
   ? {
       codec: { rounds: 2, budgetMs: 40 },
