@@ -173,7 +173,6 @@ function addOnePart(app, config, part) {
       });
       break;
     }
-
     case 'req-state':
       // What SessionState.of does: a symbol-keyed object on the request and an on-headers hook.
       perRequest((req, res) => {

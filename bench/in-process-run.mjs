@@ -3,47 +3,30 @@
 // targets meet, served in one process one request each in turn (in-process.mjs). Writes JSON to
 // stdout: [{ platform, path, served: [{ kind, micros, batches }] }].
 import { interleave } from './in-process.mjs';
+import { ROUTES } from './contenders.mjs';
+import { BOUND_OF } from './targets.mjs';
 
-const EXPRESS = ['none', 'ours', 'cookie-session'];
-const FASTIFY = ['none', 'ours', 'ours-nointerceptor', 'secure-session'];
-/** The ingredient bounds of a route, then the contract bounds that judge its targets. */
-const bounds = (platform, route, ingredients) => [
-  ...ingredients,
-  `contract-${route}`,
-  ...(platform === 'fastify' ? [`contract-nointerceptor-${route}`] : []),
-];
-const INTERCEPTOR_AND_SCOPE = ['interceptor-bare+als-run'];
-const GROUPS = [
-  [
-    'express',
-    '/count',
+const CONTENDERS = {
+  express: ['none', 'ours', 'cookie-session'],
+  fastify: ['none', 'ours', 'ours-nointerceptor', 'secure-session'],
+};
+/** The bounds the targets of one route are judged by: each configuration's ingredients and contract. */
+const boundsOf = (platform, path) =>
+  (platform === 'fastify' ? ['ours', 'ours-nointerceptor'] : ['ours']).flatMap((kind) => [
+    BOUND_OF[kind][path].parts,
+    BOUND_OF[kind][path].contract,
+  ]);
+const GROUPS = ['express', 'fastify'].flatMap((platform) =>
+  ROUTES.map((path) => [
+    platform,
+    path,
     [
-      ...EXPRESS,
-      'express-session',
-      ...bounds('express', 'count', ['interceptor-bare+als-run+floor']),
+      ...CONTENDERS[platform],
+      ...(platform === 'express' && path === '/count' ? ['express-session'] : []),
+      ...boundsOf(platform, path),
     ],
-  ],
-  ['express', '/read', [...EXPRESS, ...bounds('express', 'read', INTERCEPTOR_AND_SCOPE)]],
-  ['express', '/plain', [...EXPRESS, ...bounds('express', 'plain', INTERCEPTOR_AND_SCOPE)]],
-  [
-    'fastify',
-    '/count',
-    [
-      ...FASTIFY,
-      ...bounds('fastify', 'count', ['interceptor-bare+als-run+floor', 'als-run+floor']),
-    ],
-  ],
-  [
-    'fastify',
-    '/read',
-    [...FASTIFY, ...bounds('fastify', 'read', [...INTERCEPTOR_AND_SCOPE, 'als-run'])],
-  ],
-  [
-    'fastify',
-    '/plain',
-    [...FASTIFY, ...bounds('fastify', 'plain', [...INTERCEPTOR_AND_SCOPE, 'als-run'])],
-  ],
-];
+  ]),
+);
 
 const rounds = Number(process.argv.find((a) => a.startsWith('--rounds='))?.split('=')[1] ?? 8_000);
 const groups = [];

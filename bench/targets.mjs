@@ -28,7 +28,7 @@ const HTTP = [
  * headers; writing adds one seal). `parts` is the older, smaller bound (what no session module
  * on Nest escapes), printed beside it.
  */
-const BOUND_OF = {
+export const BOUND_OF = {
   ours: {
     '/count': { contract: 'contract-count', parts: 'interceptor-bare+als-run+floor' },
     '/read': { contract: 'contract-read', parts: 'interceptor-bare+als-run' },
