@@ -66,13 +66,13 @@ export function clearCookieLine(name: string, attributes: CookieAttributes): str
 }
 
 /**
- * Adds `Set-Cookie` lines to the response, keeping what others queued. With `replace`, earlier
- * lines for the same cookie names are dropped first (cookie-session's `overwrite`).
+ * Adds `Set-Cookie` lines to the response, keeping what others queued. With `overwrite`, earlier
+ * lines for the cookie names these lines set are dropped first (cookie-session's `overwrite`).
  */
 export function appendSetCookies(
   res: ServerResponse,
   lines: readonly string[],
-  replace: ReadonlySet<string> | undefined,
+  overwrite: boolean,
 ): void {
   const previous = res.getHeader('set-cookie');
   if (previous === undefined) {
@@ -80,9 +80,17 @@ export function appendSetCookies(
     return;
   }
   let all: string[] = Array.isArray(previous) ? [...previous] : [String(previous)];
-  if (replace) all = all.filter((line) => !replace.has(line.slice(0, line.indexOf('=')).trim()));
+  if (overwrite) {
+    const names = new Set(lines.map(nameOf));
+    all = all.filter((line) => !names.has(nameOf(line).trim()));
+  }
   all.push(...lines);
   res.setHeader('set-cookie', all);
+}
+
+/** The cookie name a `Set-Cookie` line sets. */
+function nameOf(line: string): string {
+  return line.slice(0, line.indexOf('='));
 }
 
 /**

@@ -7,7 +7,7 @@ import type { SessionRequestOptions } from '../options/cookie-session-options.in
 import type { SessionObject as Session } from './session-data.interface.js';
 import type { CarriedCookie } from './carried-cookie.js';
 import { attributesOf, checkRequestOptions } from './request-options.js';
-import { clearLines, namesOf, sealLines, type LinesInput } from './session-cookie-lines.js';
+import { clearLines, sealLines, type LinesInput } from './session-cookie-lines.js';
 import { copyData, createSessionObject, type SessionOwner } from './session-object.js';
 import type { SessionRuntime } from './session-runtime.js';
 import { toJson, type OpenedSession, type PeekedSeal } from './session-sealer.js';
@@ -266,7 +266,7 @@ export class RequestSession implements SessionOwner {
         prepared && this.#preparedStillHolds(prepared) ? prepared.lines : this.#linesOrFail();
       if (lines.length === 0) return;
       const { overwrite } = this.#options ?? this.runtime.requestDefaults;
-      appendSetCookies(this.res, lines, overwrite ? namesOf(lines) : undefined);
+      appendSetCookies(this.res, lines, overwrite);
       markPrivate(this.res);
     } catch (error) {
       // Headers are on their way: no 500 is possible any more. Say why, keep the old cookie.
@@ -393,7 +393,9 @@ export class RequestSession implements SessionOwner {
       this.#options === undefined
         ? this.runtime.defaultAttributes(secure)
         : attributesOf(options, secure);
-    const carried = [...(this.carried?.names ?? []), ...(this.#incoming?.adopted ?? [])];
+    const names = this.carried?.names ?? [];
+    const adopted = this.#incoming?.adopted;
+    const carried = adopted === undefined ? names : [...names, ...adopted];
     const { name, maxChunks } = this.runtime.options;
     return { name, maxChunks, attributes, carried };
   }

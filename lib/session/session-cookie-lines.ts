@@ -22,23 +22,21 @@ export function sealLines(
   now: number,
 ): string[] {
   const chunks = splitIntoChunks(input.name, value, input.maxChunks);
-  const lines = chunks.map((chunk, i) =>
-    setCookieLine(chunkName(input.name, i), chunk, input.attributes, expiresAt, now),
-  );
-  const stale = input.carried.filter((n) => {
-    const index = chunkIndex(input.name, n);
-    return index === -1 || index >= chunks.length;
-  });
-  return lines.concat(stale.map((n) => clearCookieLine(n, input.attributes)));
+  const lines: string[] = [];
+  for (let i = 0; i < chunks.length; i++) {
+    lines.push(
+      setCookieLine(chunkName(input.name, i), chunks[i], input.attributes, expiresAt, now),
+    );
+  }
+  for (const name of input.carried) {
+    const index = chunkIndex(input.name, name);
+    if (index === -1 || index >= chunks.length) lines.push(clearCookieLine(name, input.attributes));
+  }
+  return lines;
 }
 
 /** Lines expiring the session cookie and everything the request carried of it. */
 export function clearLines(input: LinesInput): string[] {
   const names = new Set([input.name, ...input.carried]);
   return [...names].map((n) => clearCookieLine(n, input.attributes));
-}
-
-/** Names whose earlier `Set-Cookie` lines these lines replace (cookie-session's `overwrite`). */
-export function namesOf(lines: readonly string[]): Set<string> {
-  return new Set(lines.map((line) => line.slice(0, line.indexOf('='))));
 }

@@ -82,22 +82,22 @@ describe('appendSetCookies', () => {
   it('keeps the cookies others queued, a single line or several, and adds its own after them', () => {
     const single = response();
     single.setHeader('set-cookie', 'theme=dark');
-    appendSetCookies(single, ['session=abc'], undefined);
+    appendSetCookies(single, ['session=abc'], false);
     expect(single.getHeader('set-cookie')).toEqual(['theme=dark', 'session=abc']);
 
     const none = response();
-    appendSetCookies(none, ['session=abc'], undefined);
+    appendSetCookies(none, ['session=abc'], true);
     expect(none.getHeader('set-cookie')).toEqual(['session=abc']);
   });
 
-  it('keeps earlier lines of the same name without a replace set', () => {
+  it('keeps earlier lines of the same name without overwrite', () => {
     const res = response();
     res.setHeader('set-cookie', ['session=old']);
-    appendSetCookies(res, ['session=new'], undefined);
+    appendSetCookies(res, ['session=new'], false);
     expect(res.getHeader('set-cookie')).toEqual(['session=old', 'session=new']);
   });
 
-  it('drops earlier lines of the names in the replace set, and only those', () => {
+  it('with overwrite, drops earlier lines of the names it sets, and only those', () => {
     const res = response();
     res.setHeader('set-cookie', [
       'session=old; Path=/',
@@ -107,12 +107,13 @@ describe('appendSetCookies', () => {
       'other=session=1',
       ' session = spaced',
     ]);
-    appendSetCookies(res, ['session=new'], new Set(['session', 'session.1']));
+    appendSetCookies(res, ['session=new', 'session.1=; Max-Age=0'], true);
     expect(res.getHeader('set-cookie')).toEqual([
       'theme=dark',
       'sessionx=keep',
       'other=session=1',
       'session=new',
+      'session.1=; Max-Age=0',
     ]);
   });
 
@@ -120,7 +121,7 @@ describe('appendSetCookies', () => {
     const res = response();
     const queued = ['session=old'];
     res.setHeader('set-cookie', queued);
-    appendSetCookies(res, ['session=new'], new Set(['session']));
+    appendSetCookies(res, ['session=new'], true);
     expect(queued).toEqual(['session=old']);
   });
 });
