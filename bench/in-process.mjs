@@ -18,7 +18,8 @@ const sum = (values) => values.reduce((a, b) => a + b, 0);
  * Lets the event loop turn. An injected request completes in microtasks alone, so a loop of
  * them never reaches the loop's check phase: every `setImmediate` a request schedules (socket
  * clean-up in light-my-request) would wait, holding its request, until the loop ends — about
- * 10 KB a request, gigabytes over a run.
+ * 10 KB a request, gigabytes over a run — or until some app's request turns the loop itself,
+ * which would then be charged with all of them.
  */
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -59,20 +60,24 @@ export async function interleave(apps, { rounds, log = () => {} }) {
       for (const entry of entries) {
         await serve(entry);
         entry.at %= BATCH;
+        await turn();
       }
-      if (i % BATCH === 0) await turn();
     }
     for (const entry of entries) entry.at = 0;
     for (let round = 1; round <= rounds; round++) {
       // The order rotates, so that no app always runs right after the same other one.
-      for (let k = 0; k < entries.length; k++) await serve(entries[(round + k) % entries.length]);
+      for (let k = 0; k < entries.length; k++) {
+        await serve(entries[(round + k) % entries.length]);
+        // Between requests, outside the timed ones: the clean-ups every request leaves queued
+        // must not run inside the next app's request when that one waits for a turn of the
+        // loop itself (express-session's MemoryStore answers through setImmediate).
+        await turn();
+      }
       if (round % BATCH !== 0) continue;
       for (const entry of entries) {
         entry.batches.push(sum(entry.times.sort().subarray(0, BATCH - DROPPED)));
         entry.at = 0;
       }
-      // Between batches, outside the timed requests.
-      await turn();
       if (round % (BATCH * 25) === 0) log(`${round}/${rounds} rounds`);
     }
   } finally {
