@@ -147,7 +147,7 @@ for (const node of only.has('inprocess') ? nodes : []) {
   const groups = await inProcessOn(node.execPath, PLAN.inprocess.rounds);
   results.inProcess.push({ node, groups });
   section(
-    `In process on Node ${node.version} (NestJS 12; every contender of a route served in one process, one request each in turn, ${PLAN.inprocess.rounds.toLocaleString('en-US')} rounds; no sockets)`,
+    `In process on Node ${node.version} (NestJS 12; every contender of a route served in one process, one request each in turn, loaded twice in mirrored order, ${PLAN.inprocess.rounds.toLocaleString('en-US')} rounds; no sockets)`,
     inProcessTable(groups),
   );
 }
