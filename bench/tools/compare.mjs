@@ -5,7 +5,8 @@
 // A spec is `configuration:/route`, optionally `@revision` (any git revision: that commit's
 // `lib/` is built into .tmp/compare/ and served by this checkout's bench apps). Two copies of
 // the same spec show the method's own bias (a few per cent here: the first app loaded tends to
-// be served a little faster), so load each build twice, A B B A, and average.
+// be served a little faster), so load each build twice, A B B A, and average. The other apps in
+// the process move ratios too (docs/performance.md): compare with the same company.
 //
 //   node bench/tools/compare.mjs fastify-ours:/count@HEAD~1 fastify-ours:/count fastify-ours:/count fastify-ours:/count@HEAD~1
 //   node bench/tools/compare.mjs fastify-als-run+floor:/count fastify-ours-nointerceptor:/count
