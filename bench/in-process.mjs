@@ -19,7 +19,8 @@ const sum = (values) => values.reduce((a, b) => a + b, 0);
  * them never reaches the loop's check phase: every `setImmediate` a request schedules (socket
  * clean-up in light-my-request) would wait, holding its request, until the loop ends — about
  * 10 KB a request, gigabytes over a run — or until some app's request turns the loop itself,
- * which would then be charged with all of them.
+ * which would then be charged with all of them (express-session's MemoryStore answers through
+ * `setImmediate`). Called after every request, outside its timing.
  */
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -68,10 +69,7 @@ export async function interleave(apps, { rounds, log = () => {} }) {
       // The order rotates, so that no app always runs right after the same other one.
       for (let k = 0; k < entries.length; k++) {
         await serve(entries[(round + k) % entries.length]);
-        // Between requests, outside the timed ones: the clean-ups every request leaves queued
-        // must not run inside the next app's request when that one waits for a turn of the
-        // loop itself (express-session's MemoryStore answers through setImmediate).
-        await turn();
+        await turn(); // untimed: see turn()
       }
       if (round % BATCH !== 0) continue;
       for (const entry of entries) {
