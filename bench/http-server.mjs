@@ -1,6 +1,6 @@
 // One NestJS 12 server for one configuration (argv[2]), run as a forked child of the bench.
 // It listens on 127.0.0.1, tells the parent its port over IPC, and answers the parent's
-// requests for its CPU time and heap size.
+// requests for its CPU time, heap size and profiles.
 import { writeFileSync } from 'node:fs';
 import { Session as Inspector } from 'node:inspector/promises';
 import { pinServer } from './cpu-pinning.mjs';
@@ -50,6 +50,22 @@ const commands = {
   },
   'profile-stop': async ({ file }) => {
     const { profile } = await inspector.post('Profiler.stop');
+    writeFileSync(file, JSON.stringify(profile));
+    inspector.disconnect();
+  },
+  // V8's sampling heap profiler, keeping the objects that collections have freed since: what
+  // requests allocate (the garbage collector's work), not only what they leave behind.
+  'allocations-start': async () => {
+    inspector = new Inspector();
+    inspector.connect();
+    await inspector.post('HeapProfiler.startSampling', {
+      samplingInterval: 1024,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
+  },
+  'allocations-stop': async ({ file }) => {
+    const { profile } = await inspector.post('HeapProfiler.stopSampling');
     writeFileSync(file, JSON.stringify(profile));
     inspector.disconnect();
   },

@@ -37,7 +37,8 @@ export function areaOf({ url, functionName }) {
   return 'other';
 }
 
-const label = ({ functionName, url, lineNumber }) =>
+/** A function as the summaries name it: name, file under dist/ or node_modules/, line. */
+export const label = ({ functionName, url, lineNumber }) =>
   `${functionName || '(anonymous)'} ${url.replace(/^.*\/(dist|node_modules)\//, '$1/')}:${lineNumber + 1}`;
 
 /** µs per request: per area, per function (self), per library function (inclusive). */
