@@ -4,42 +4,22 @@
 // V8's sampling heap profiler is started over the inspector after warm-up and keeps the objects
 // collected since, so short-lived garbage counts. Profiles land in output/profiles/
 // (git-ignored): open them in Chrome DevTools (Memory tab).
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { LIB } from './cpuprofile.mjs';
 import { summariseAllocations } from './heapprofile.mjs';
-import { load, startServer } from '../http-load.mjs';
+import { profileArguments, profileServers } from './profile-servers.mjs';
 import { num, table } from '../format.mjs';
 
-const seconds = Number(process.argv[2] ?? 5);
-const DEFAULT_PROFILES = [
+const { seconds, profiles } = profileArguments(process.argv, 5, [
   ['express-none', '/count'],
   ['express-ours', '/count'],
   ['express-cookie-session', '/count'],
   ['express-contract-count', '/count'],
-];
-const PROFILES = process.argv[3]
-  ? process.argv[3].split(',').map((pair) => pair.split(':'))
-  : DEFAULT_PROFILES;
-
-const dir = fileURLToPath(new URL('../../output/profiles/', import.meta.url));
-mkdirSync(dir, { recursive: true });
-const summaries = [];
-for (const [name, path] of PROFILES) {
-  const file = `${dir}${name}${path.replace('/', '-')}.heapprofile`;
-  const server = await startServer(name);
-  try {
-    const client = { port: server.port, path, first: '/login' };
-    await load({ ...client, seconds: 2 });
-    await server.call('allocations-start');
-    const { requests } = await load({ ...client, seconds });
-    await server.call('allocations-stop', { file });
-    summaries.push({ title: `${name} ${path}`, ...summariseAllocations(file, requests) });
-  } finally {
-    await server.stop();
-  }
-  process.stderr.write(`profiled ${name} ${path} -> ${file}\n`);
-}
+]);
+const summaries = await profileServers(profiles, seconds, {
+  kind: 'allocations',
+  extension: 'heapprofile',
+  summarise: summariseAllocations,
+});
 
 const bytes = (v) => num(v, 0);
 const areas = [...new Set(summaries.flatMap((s) => [...s.areas.keys()]))].filter((a) =>

@@ -2,14 +2,11 @@
 // servers (the default list below, or the ones named) with load on one route each and prints where the CPU time goes, in µs per request. It uses the V8 sampler
 // that `node --cpu-prof` uses, started over the inspector after warm-up so that start-up is not
 // in the profile. Profiles land in output/profiles/ (git-ignored): open them in Chrome DevTools.
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { LIB, summarise } from './cpuprofile.mjs';
-import { load, startServer } from '../http-load.mjs';
+import { profileArguments, profileServers } from './profile-servers.mjs';
 import { num, table } from '../format.mjs';
 
-const seconds = Number(process.argv[2] ?? 8);
-const DEFAULT_PROFILES = [
+const { seconds, profiles } = profileArguments(process.argv, 8, [
   ['express-none', '/count'],
   ['express-ours', '/count'],
   ['express-ours', '/plain'],
@@ -18,29 +15,12 @@ const DEFAULT_PROFILES = [
   ['fastify-ours', '/count'],
   ['fastify-ours', '/plain'],
   ['fastify-ours-norenew', '/plain'],
-];
-const PROFILES = process.argv[3]
-  ? process.argv[3].split(',').map((pair) => pair.split(':'))
-  : DEFAULT_PROFILES;
-
-const dir = fileURLToPath(new URL('../../output/profiles/', import.meta.url));
-mkdirSync(dir, { recursive: true });
-const summaries = [];
-for (const [name, path] of PROFILES) {
-  const file = `${dir}${name}${path.replace('/', '-')}.cpuprofile`;
-  const server = await startServer(name);
-  try {
-    const client = { port: server.port, path, first: '/login' };
-    await load({ ...client, seconds: 2 });
-    await server.call('profile-start');
-    const { requests, rps } = await load({ ...client, seconds });
-    await server.call('profile-stop', { file });
-    summaries.push({ title: `${name} ${path}`, rps, ...summarise(file, requests) });
-  } finally {
-    await server.stop();
-  }
-  process.stderr.write(`profiled ${name} ${path} -> ${file}\n`);
-}
+]);
+const summaries = await profileServers(profiles, seconds, {
+  kind: 'profile',
+  extension: 'cpuprofile',
+  summarise,
+});
 
 const us = (v) => num(v, 1);
 const out = [
