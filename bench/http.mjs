@@ -1,7 +1,7 @@
-// The HTTP measuring loop: one server process per configuration, all started up front on one
-// Node binary and kept for every round; each run (server, route, client) is loaded once per
-// round, in a rotating order, so that drift in the machine's state spreads over all of them and
-// every ratio compares two runs of the same round.
+// The HTTP measuring loop: one server process per configuration, all started up front (one
+// after another) on one Node binary and kept for every round; each run (server, route, client)
+// is loaded once per round, in a rotating order, so that drift in the machine's state spreads
+// over all of them and every ratio compares two runs of the same round.
 import { load, startServer } from './http-load.mjs';
 import { median } from './format.mjs';
 
@@ -13,7 +13,17 @@ export async function measure(runs, { execPath, rounds, seconds, warmSeconds, pr
   const servers = new Map();
   try {
     const names = [...new Set(runs.map((r) => r.server))];
-    const started = await Promise.allSettled(names.map((name) => startServer(name, { execPath })));
+    // One at a time: the servers share one core (cpu-pinning.mjs), so starting them together
+    // only slows every start down, and on a slow machine the last ones missed their timeout.
+    const started = [];
+    for (const name of names) {
+      started.push(
+        await startServer(name, { execPath }).then(
+          (value) => ({ status: 'fulfilled', value }),
+          (reason) => ({ status: 'rejected', reason }),
+        ),
+      );
+    }
     started.forEach((s, i) => {
       if (s.status === 'fulfilled') servers.set(names[i], s.value);
       else log(`${names[i]} did not start: ${s.reason.message}`);
