@@ -15,26 +15,21 @@ export async function measure(runs, { execPath, rounds, seconds, warmSeconds, pr
     const names = [...new Set(runs.map((r) => r.server))];
     // One at a time: the servers share one core (cpu-pinning.mjs), so starting them together
     // only slows every start down, and on a slow machine the last ones missed their timeout.
-    const started = [];
+    const failures = new Map(); // server name -> why it did not start
     for (const name of names) {
-      started.push(
-        await startServer(name, { execPath }).then(
-          (value) => ({ status: 'fulfilled', value }),
-          (reason) => ({ status: 'rejected', reason }),
-        ),
-      );
+      try {
+        servers.set(name, await startServer(name, { execPath }));
+      } catch (error) {
+        failures.set(name, error.message);
+        log(`${name} did not start: ${error.message}`);
+      }
     }
-    started.forEach((s, i) => {
-      if (s.status === 'fulfilled') servers.set(names[i], s.value);
-      else log(`${names[i]} did not start: ${s.reason.message}`);
-    });
     for (const run of runs) {
       run.rps = [];
       run.cpu = [];
       const server = servers.get(run.server);
       if (!server) {
-        const reason = started[names.indexOf(run.server)].reason;
-        run.error = `did not start: ${reason.message}`;
+        run.error = `did not start: ${failures.get(run.server)}`;
         continue;
       }
       // Warm the JIT up on this route before anything is counted.
