@@ -24,6 +24,18 @@ const { port } = app.getHttpServer().address();
 
 let cpuStart;
 let inspector;
+/** Connects to this process's own inspector, for a profiler started after warm-up. */
+function connectInspector() {
+  inspector = new Inspector();
+  inspector.connect();
+  return inspector;
+}
+/** Stops the profiler with `method` and writes what it returns (`profile`) to `file`. */
+async function saveProfile(method, file) {
+  const { profile } = await inspector.post(method);
+  writeFileSync(file, JSON.stringify(profile));
+  inspector.disconnect();
+}
 const commands = {
   'cpu-start': () => {
     cpuStart = process.cpuUsage();
@@ -42,33 +54,21 @@ const commands = {
   // The same V8 sampler as `node --cpu-prof`, but started after start-up and warm-up, so the
   // profile holds the steady state only.
   'profile-start': async () => {
-    inspector = new Inspector();
-    inspector.connect();
-    await inspector.post('Profiler.enable');
-    await inspector.post('Profiler.setSamplingInterval', { interval: 100 });
-    await inspector.post('Profiler.start');
+    const session = connectInspector();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.setSamplingInterval', { interval: 100 });
+    await session.post('Profiler.start');
   },
-  'profile-stop': async ({ file }) => {
-    const { profile } = await inspector.post('Profiler.stop');
-    writeFileSync(file, JSON.stringify(profile));
-    inspector.disconnect();
-  },
+  'profile-stop': ({ file }) => saveProfile('Profiler.stop', file),
   // V8's sampling heap profiler, keeping the objects that collections have freed since: what
   // requests allocate (the garbage collector's work), not only what they leave behind.
-  'allocations-start': async () => {
-    inspector = new Inspector();
-    inspector.connect();
-    await inspector.post('HeapProfiler.startSampling', {
+  'allocations-start': () =>
+    connectInspector().post('HeapProfiler.startSampling', {
       samplingInterval: 1024,
       includeObjectsCollectedByMajorGC: true,
       includeObjectsCollectedByMinorGC: true,
-    });
-  },
-  'allocations-stop': async ({ file }) => {
-    const { profile } = await inspector.post('HeapProfiler.stopSampling');
-    writeFileSync(file, JSON.stringify(profile));
-    inspector.disconnect();
-  },
+    }),
+  'allocations-stop': ({ file }) => saveProfile('HeapProfiler.stopSampling', file),
   exit: async () => {
     await app.close();
     setImmediate(() => process.exit(0));

@@ -41,6 +41,14 @@ export function areaOf({ url, functionName }) {
 export const label = ({ functionName, url, lineNumber }) =>
   `${functionName || '(anonymous)'} ${url.replace(/^.*\/(dist|node_modules)\//, '$1/')}:${lineNumber + 1}`;
 
+/**
+ * The entries of `map` divided by `requests`, largest first, as `[key, value, area]` (`get`
+ * reads the amount of an entry that holds more than one).
+ */
+export function perRequestOf(map, requests, get = (v) => v) {
+  return [...map].map(([k, v]) => [k, get(v) / requests, v.area]).sort((a, b) => b[1] - a[1]);
+}
+
 /** µs per request: per area, per function (self), per library function (inclusive). */
 export function summarise(path, requests) {
   const profile = JSON.parse(readFileSync(path, 'utf8'));
@@ -77,8 +85,7 @@ export function summarise(path, requests) {
     if (seen.size) inLib += us;
     else outside.set(area, (outside.get(area) ?? 0) + us);
   }
-  const perRequest = (map, get = (v) => v) =>
-    [...map].map(([k, v]) => [k, get(v) / requests, v.area]).sort((a, b) => b[1] - a[1]);
+  const perRequest = (map, get) => perRequestOf(map, requests, get);
   return {
     busyPerRequest: busy / requests,
     inLibPerRequest: inLib / requests,

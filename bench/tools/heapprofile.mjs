@@ -4,7 +4,7 @@
 // allocation per KB and V8 scales each sample to the bytes it stands for, so small figures are
 // estimates: compare configurations measured alike.
 import { readFileSync } from 'node:fs';
-import { LIB, areaOf, label } from './cpuprofile.mjs';
+import { LIB, areaOf, label, perRequestOf } from './cpuprofile.mjs';
 
 /** Bytes per request: in all, per area, per function (self), per library function (inclusive). */
 export function summariseAllocations(path, requests) {
@@ -33,8 +33,7 @@ export function summariseAllocations(path, requests) {
     }
     for (const child of node.children) pending.push({ node: child, libraryAbove: library });
   }
-  const perRequest = (map, get = (v) => v) =>
-    [...map].map(([k, v]) => [k, get(v) / requests, v.area]).sort((a, b) => b[1] - a[1]);
+  const perRequest = (map, get) => perRequestOf(map, requests, get);
   return {
     bytesPerRequest: total / requests,
     areas: new Map(perRequest(areas).map(([k, v]) => [k, v])),
