@@ -232,6 +232,44 @@ describe('RecentSeals bounds', () => {
     expect(recent.size).toBe(1);
   });
 
+  it('drops exactly the least recently used entry over many uses, evictions and emptyings', () => {
+    // A plain model of the same bounds: an array from least to most recently used.
+    const recent = new RecentSeals(50, 1_000_000);
+    let model: string[] = [];
+    let next = 0;
+    for (let step = 0; step < 5_000; step++) {
+      const roll = randomInt(100);
+      const known = model.length > 0 ? model[randomInt(model.length)] : undefined;
+      if (roll < 50 || known === undefined) {
+        const value = `v${next++}`;
+        recent.remember(value, opened('{}'));
+        model.push(value);
+        if (model.length > 50) model.shift();
+      } else if (roll < 80) {
+        expect(recent.get(known)).toBeDefined();
+        model = [...model.filter((v) => v !== known), known];
+      } else if (roll < 90) {
+        expect(recent.peek(known)).toBeDefined();
+      } else if (roll < 99) {
+        recent.forget(known);
+        model = model.filter((v) => v !== known);
+      } else {
+        for (const value of model) recent.forget(value);
+        model = [];
+      }
+      expect(recent.size).toBe(model.length);
+    }
+    // Exactly the model's values are kept, and new values push them out in its order.
+    const kept = Array.from({ length: next }, (_, i) => `v${i}`).filter((v) => recent.peek(v));
+    expect(kept.sort()).toEqual([...model].sort());
+    const pushedOut: string[] = [];
+    for (let i = 0; i < 50; i++) {
+      recent.remember(`w${i}`, opened('{}'));
+      pushedOut.push(...model.filter((v) => !pushedOut.includes(v) && !recent.peek(v)));
+    }
+    expect(pushedOut).toEqual(model);
+  });
+
   it('stores a value once however often it is remembered', () => {
     const recent = new RecentSeals(1_000, 400);
     for (let i = 0; i < 20; i++) recent.remember('same'.padEnd(50), opened('{}'));
