@@ -1,0 +1,126 @@
+// `node bench/tools/steps.mjs [requests]` (after `npm run build`): what the module's own steps
+// of an Express `/count` request cost in a loop of their own, outside Nest and Express, next to
+// the contract bound's steps done the same way. Set beside the same two served by whole apps
+// (`compare.mjs express-contract-count:/count express-ours:/count`), it tells how much of the
+// distance between them is the module's code itself and how much is that code running inside
+// an app, between Express's and Nest's.
+//
+// Per request, on a fresh Node request and response:
+// - ours: the entry step (the cookie read, the seal's header peeked), the request scope, the
+//   cross-origin check, the session opened (a remembered seal) and changed, the interceptor's
+//   early seal, then the response's headers (the seal checked and its lines set);
+// - bound: the request scope, the cookie found by a regular expression and kept on the request,
+//   the session parsed from its JSON and changed, then at the headers one plain node:crypto
+//   seal and two headers (as the contract bound's app does);
+// - none: the response's headers alone.
+import http from 'node:http';
+import net from 'node:net';
+import onHeaders from 'on-headers';
+import { crossOriginRefusal } from '../../dist/cookie/cross-origin.js';
+import { requestScope } from '../../dist/platform/request-scope.js';
+import {
+  RAW_ACCESSORS,
+  RUNTIME,
+  enterRequest,
+  sessionOf,
+} from '../../dist/platform/session-request.js';
+import { SessionRuntime } from '../../dist/session/session-runtime.js';
+import { SECRET } from '../http-app.mjs';
+import { floor } from '../floor.mjs';
+import { median, num, table } from '../format.mjs';
+
+const requests = Number(process.argv[2] ?? 30_000);
+const ROUNDS = 7; // the first is warm-up
+const quiet = { log() {}, warn() {}, error: (message) => console.error(message) };
+const runtime = new SessionRuntime({ secret: SECRET }, quiet);
+const USER = { id: 12345, name: 'Ada Lovelace' };
+const SESSION_JSON = JSON.stringify({ user: USER });
+
+// The request prototype gets the module's accessors, as the Express app's does.
+const requestPrototype = Object.create(http.IncomingMessage.prototype);
+Object.defineProperties(requestPrototype, RAW_ACCESSORS);
+Object.defineProperty(requestPrototype, RUNTIME, { value: runtime });
+const socket = new net.Socket();
+
+function exchange(cookie) {
+  const req = Object.setPrototypeOf(new http.IncomingMessage(socket), requestPrototype);
+  req.method = 'GET';
+  req.url = '/count';
+  req.headers = { host: '127.0.0.1:3000', accept: '*/*', cookie };
+  const res = new http.ServerResponse(req);
+  req.res = res;
+  return { req, res };
+}
+
+/** The first `name=value` of a response's Set-Cookie lines: what a browser sends back. */
+const sentBack = (res) => [res.getHeader('set-cookie')].flat()[0].split(';', 1)[0];
+
+let cookie = '';
+{
+  const { req, res } = exchange('');
+  enterRequest(req, runtime, req);
+  sessionOf(req).current.user = USER;
+  res.writeHead(200);
+  cookie = sentBack(res);
+}
+const sealer = floor();
+const STATE = Symbol('bound.state');
+
+const STEPS = {
+  none({ res }) {
+    res.writeHead(200);
+  },
+  bound({ req, res }) {
+    requestScope.run(req, () => {
+      const state = { cookie: /(?:^|;\s*)session=([^;]*)/.exec(req.headers.cookie ?? '')?.[1] };
+      req[STATE] = state;
+      state.data = JSON.parse(SESSION_JSON);
+      state.data.views = (state.data.views ?? 0) + 1;
+      onHeaders(res, () => {
+        res.setHeader('set-cookie', `session=${sealer.seal(state.data)}; Path=/; HttpOnly`);
+        res.setHeader('cache-control', 'private');
+      });
+    });
+    res.writeHead(200);
+  },
+  ours({ req, res }) {
+    enterRequest(req, runtime, req);
+    requestScope.run(req, () => {
+      crossOriginRefusal(req.method, req.headers, runtime.options.csrf);
+      const session = sessionOf(req).current;
+      session.views = (session.views ?? 0) + 1;
+      sessionOf(req).prepare();
+    });
+    res.writeHead(200);
+    cookie = sentBack(res);
+  },
+};
+
+const names = Object.keys(STEPS);
+const micros = new Map(names.map((name) => [name, []]));
+for (let round = 0; round < ROUNDS; round++) {
+  // The order rotates, so that no step always runs right after the same other one.
+  for (let k = 0; k < names.length; k++) {
+    const name = names[(round + k) % names.length];
+    const step = STEPS[name];
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < requests; i++) step(exchange(cookie));
+    const us = Number(process.hrtime.bigint() - start) / 1000 / requests;
+    if (round > 0) micros.get(name).push(us);
+  }
+}
+
+const bound = micros.get('bound');
+console.log(
+  `# The module's steps of an Express /count in a loop of their own (Node ${process.version}; ` +
+    `${ROUNDS - 1} rounds of ${num(requests)} requests)\n`,
+);
+console.log(
+  table(
+    ['steps', 'µs / req (median)', 'over the bound, µs (median of rounds)'],
+    names.map((name) => {
+      const own = micros.get(name);
+      return [name, num(median(own)), num(median(own.map((us, i) => us - bound[i])))];
+    }),
+  ),
+);
