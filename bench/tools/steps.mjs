@@ -1,9 +1,10 @@
-// `node bench/tools/steps.mjs [requests]` (after `npm run build`): what the module's own steps
-// of an Express `/count` request cost in a loop of their own, outside Nest and Express, next to
-// the contract bound's steps done the same way. Set beside the same two served by whole apps
+// `node bench/tools/steps.mjs [requests] [--after-app]` (after `npm run build`): what the
+// module's own steps of an Express `/count` request cost outside Nest and Express, next to the
+// contract bound's steps done the same way. Set beside the same two served by whole apps
 // (`compare.mjs express-contract-count:/count express-ours:/count`), it tells how much of the
-// distance between them is the module's code itself and how much is that code running inside
-// an app, between Express's and Nest's.
+// distance between them is the module's code itself. With `--after-app`, a request to a bare
+// Nest app (no session) is served, untimed, before each step, so that the steps run as they do
+// inside an app: after the framework's code, not hot in a tight loop. Each step is timed alone.
 //
 // Per request, on a fresh Node request and response:
 // - ours: the entry step (the cookie read, the seal's header peeked), the request scope, the
@@ -15,6 +16,7 @@
 // - none: the response's headers alone.
 import http from 'node:http';
 import net from 'node:net';
+import inject from 'light-my-request';
 import onHeaders from 'on-headers';
 import { crossOriginRefusal } from '../../dist/cookie/cross-origin.js';
 import { requestScope } from '../../dist/platform/request-scope.js';
@@ -25,11 +27,12 @@ import {
   sessionOf,
 } from '../../dist/platform/session-request.js';
 import { SessionRuntime } from '../../dist/session/session-runtime.js';
-import { SECRET } from '../http-app.mjs';
+import { SECRET, createApp } from '../http-app.mjs';
 import { floor } from '../floor.mjs';
 import { median, num, table } from '../format.mjs';
 
-const requests = Number(process.argv[2] ?? 30_000);
+const afterApp = process.argv.includes('--after-app');
+const requests = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? (afterApp ? 5_000 : 30_000));
 const ROUNDS = 7; // the first is warm-up
 const quiet = { log() {}, warn() {}, error: (message) => console.error(message) };
 const runtime = new SessionRuntime({ secret: SECRET }, quiet);
@@ -96,6 +99,15 @@ const STEPS = {
   },
 };
 
+/** What runs, untimed, before each step. */
+let before = async () => {};
+if (afterApp) {
+  const app = await createApp('express-none');
+  await app.init();
+  const express = app.getHttpAdapter().getInstance();
+  before = () => inject(express, { method: 'GET', url: '/plain' });
+}
+
 const names = Object.keys(STEPS);
 const micros = new Map(names.map((name) => [name, []]));
 for (let round = 0; round < ROUNDS; round++) {
@@ -103,17 +115,23 @@ for (let round = 0; round < ROUNDS; round++) {
   for (let k = 0; k < names.length; k++) {
     const name = names[(round + k) % names.length];
     const step = STEPS[name];
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < requests; i++) step(exchange(cookie));
-    const us = Number(process.hrtime.bigint() - start) / 1000 / requests;
+    let total = 0n;
+    for (let i = 0; i < requests; i++) {
+      await before();
+      const exchanged = exchange(cookie);
+      const start = process.hrtime.bigint();
+      step(exchanged);
+      total += process.hrtime.bigint() - start;
+    }
+    const us = Number(total) / 1000 / requests;
     if (round > 0) micros.get(name).push(us);
   }
 }
 
 const bound = micros.get('bound');
 console.log(
-  `# The module's steps of an Express /count in a loop of their own (Node ${process.version}; ` +
-    `${ROUNDS - 1} rounds of ${num(requests)} requests)\n`,
+  `# The module's steps of an Express /count ${afterApp ? "each after a bare app's request" : 'in a loop of their own'} ` +
+    `(Node ${process.version}; ${ROUNDS - 1} rounds of ${num(requests)} requests)\n`,
 );
 console.log(
   table(
