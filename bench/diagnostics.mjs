@@ -70,7 +70,26 @@ for (const [route, part] of Object.entries(CONTRACT))
 
 const STATE = Symbol('bench.state');
 /** The session the bench's /login puts in, as JSON (a remembered seal gives its JSON). */
-const SESSION_JSON = JSON.stringify({ user: { id: 12345, name: 'Ada Lovelace' } });
+export const SESSION_JSON = JSON.stringify({ user: { id: 12345, name: 'Ada Lovelace' } });
+
+/** The contract bound's cookie step: the session cookie found, and kept on the request. */
+export function findSessionCookie(req) {
+  req[STATE] = { cookie: /(?:^|;\s*)session=([^;]*)/.exec(req.headers.cookie ?? '')?.[1] };
+}
+
+/**
+ * The contract bound's write step: the session parsed from its JSON and changed, then sealed
+ * with `codec` (floor's seal serialises the data itself) as the headers leave.
+ */
+export function writeSession(req, res, codec) {
+  const state = req[STATE];
+  state.data = JSON.parse(SESSION_JSON);
+  state.data.views = (state.data.views ?? 0) + 1;
+  onHeaders(res, () => {
+    res.setHeader('set-cookie', `session=${codec.seal(state.data)}; Path=/; HttpOnly`);
+    res.setHeader('cache-control', 'private');
+  });
+}
 const RAW_ACCESSOR = {
   configurable: true,
   get() {
@@ -137,9 +156,7 @@ function addOnePart(app, config, part) {
       perRequest((_req, res) => onHeaders(res, () => {}));
       break;
     case 'cookie':
-      perRequest((req) => {
-        req[STATE] = { cookie: /(?:^|;\s*)session=([^;]*)/.exec(req.headers.cookie ?? '')?.[1] };
-      });
+      perRequest(findSessionCookie);
       break;
     case 'accessors':
       // Express gets them once on its request prototype; Fastify's raw request is Node's own.
@@ -161,16 +178,7 @@ function addOnePart(app, config, part) {
       break;
     case 'write': {
       const codec = floor();
-      perRequest((req, res) => {
-        const state = req[STATE];
-        state.data = JSON.parse(SESSION_JSON);
-        state.data.views = (state.data.views ?? 0) + 1;
-        onHeaders(res, () => {
-          // floor's seal serialises the data itself.
-          res.setHeader('set-cookie', `session=${codec.seal(state.data)}; Path=/; HttpOnly`);
-          res.setHeader('cache-control', 'private');
-        });
-      });
+      perRequest((req, res) => writeSession(req, res, codec));
       break;
     }
     case 'req-state':

@@ -17,7 +17,6 @@
 import http from 'node:http';
 import net from 'node:net';
 import inject from 'light-my-request';
-import onHeaders from 'on-headers';
 import { crossOriginRefusal } from '../../dist/cookie/cross-origin.js';
 import { requestScope } from '../../dist/platform/request-scope.js';
 import {
@@ -27,6 +26,8 @@ import {
   sessionOf,
 } from '../../dist/platform/session-request.js';
 import { SessionRuntime } from '../../dist/session/session-runtime.js';
+import { CookieJar, setCookieOf } from '../cookie-jar.mjs';
+import { SESSION_JSON, findSessionCookie, writeSession } from '../diagnostics.mjs';
 import { SECRET, createApp } from '../http-app.mjs';
 import { floor } from '../floor.mjs';
 import { median, num, table } from '../format.mjs';
@@ -36,8 +37,6 @@ const requests = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? (afterApp ?
 const ROUNDS = 7; // the first is warm-up
 const quiet = { log() {}, warn() {}, error: (message) => console.error(message) };
 const runtime = new SessionRuntime({ secret: SECRET }, quiet);
-const USER = { id: 12345, name: 'Ada Lovelace' };
-const SESSION_JSON = JSON.stringify({ user: USER });
 
 // The request prototype gets the module's accessors, as the Express app's does.
 const requestPrototype = Object.create(http.IncomingMessage.prototype);
@@ -55,19 +54,17 @@ function exchange(cookie) {
   return { req, res };
 }
 
-/** The first `name=value` of a response's Set-Cookie lines: what a browser sends back. */
-const sentBack = (res) => [res.getHeader('set-cookie')].flat()[0].split(';', 1)[0];
-
-let cookie = '';
+// Ours' cookies, kept and sent back as a browser would.
+const jar = new CookieJar();
+const keepCookies = (res) => jar.update(setCookieOf(res.getHeaders()));
 {
   const { req, res } = exchange('');
   enterRequest(req, runtime, req);
-  sessionOf(req).current.user = USER;
+  Object.assign(sessionOf(req).current, JSON.parse(SESSION_JSON));
   res.writeHead(200);
-  cookie = sentBack(res);
+  keepCookies(res);
 }
 const sealer = floor();
-const STATE = Symbol('bound.state');
 
 const STEPS = {
   none({ res }) {
@@ -75,14 +72,8 @@ const STEPS = {
   },
   bound({ req, res }) {
     requestScope.run(req, () => {
-      const state = { cookie: /(?:^|;\s*)session=([^;]*)/.exec(req.headers.cookie ?? '')?.[1] };
-      req[STATE] = state;
-      state.data = JSON.parse(SESSION_JSON);
-      state.data.views = (state.data.views ?? 0) + 1;
-      onHeaders(res, () => {
-        res.setHeader('set-cookie', `session=${sealer.seal(state.data)}; Path=/; HttpOnly`);
-        res.setHeader('cache-control', 'private');
-      });
+      findSessionCookie(req);
+      writeSession(req, res, sealer);
     });
     res.writeHead(200);
   },
@@ -117,12 +108,12 @@ for (let round = 0; round < ROUNDS; round++) {
     let total = 0n;
     for (let i = 0; i < requests; i++) {
       await before();
-      const exchanged = exchange(cookie);
+      const exchanged = exchange(jar.header);
       const start = process.hrtime.bigint();
       step(exchanged);
       total += process.hrtime.bigint() - start;
       // Ours is sent its latest cookie, as a browser would be; the bound seals a fixed session.
-      if (name === 'ours') cookie = sentBack(exchanged.res);
+      if (name === 'ours') keepCookies(exchanged.res);
     }
     const us = Number(total) / 1000 / requests;
     if (round > 0) micros.get(name).push(us);
