@@ -22,7 +22,9 @@ interface GraphQLContextLike {
  * @throws Error when there is no HTTP request behind the context (e.g. a WebSocket message).
  */
 export function rawRequestOfContext(context: ExecutionContext): SessionRequest {
-  if (context.getType() === 'http') return rawRequestOf(context.switchToHttp().getRequest());
+  // An HTTP context's first argument is its request: what switchToHttp().getRequest() returns,
+  // without the three closures Nest makes on every switchToHttp() call.
+  if (context.getType() === 'http') return rawRequestOf(context.getArgByIndex(0));
   const graphql = context.getArgByIndex<GraphQLContextLike | undefined>(2);
   for (const candidate of [graphql?.req, graphql?.request, graphql?.reply?.request]) {
     // Only a request this module is attached to: a context may use `req` for something else.
