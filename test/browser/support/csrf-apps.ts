@@ -82,11 +82,14 @@ export async function startBank(): Promise<RunningBank> {
  * Another origin (same host, another port, so the same site: the app's SameSite=Lax cookie
  * still rides along) whose page submits a form to the app as soon as it loads.
  */
-export async function startAttacker(target: string): Promise<RunningServer> {
+export async function startAttacker(
+  target: string,
+  enctype = 'application/x-www-form-urlencoded',
+): Promise<RunningServer> {
   const page = `<!doctype html>
 <html><head><meta charset="utf-8"><title>Win a prize</title></head>
 <body>
-  <form id="attack" method="post" action="${target}/transfer">
+  <form id="attack" method="post" action="${target}/transfer" enctype="${enctype}">
     <input type="hidden" name="amount" value="1000">
   </form>
   <script>document.getElementById('attack').submit();</script>

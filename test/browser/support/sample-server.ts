@@ -2,8 +2,8 @@ import type { BrowserContext, Cookie, Page } from 'playwright-core';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { lookup } from 'node:dns/promises';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { freePort } from './free-port.js';
 
 const MAIN = fileURLToPath(new URL('../../../sample/dist/main.js', import.meta.url));
 
@@ -14,18 +14,6 @@ export interface SampleServer {
   /** Everything the app printed so far (for failure messages). */
   output(): string;
   stop(): Promise<void>;
-}
-
-/** A port free on 127.0.0.1 right now. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /**
