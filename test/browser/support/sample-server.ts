@@ -1,8 +1,9 @@
 import type { BrowserContext, Cookie, Page } from 'playwright-core';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { lookup } from 'node:dns/promises';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { exited } from './child-exit.js';
 import { freePort } from './free-port.js';
 
 const MAIN = fileURLToPath(new URL('../../../sample/dist/main.js', import.meta.url));
@@ -28,13 +29,6 @@ export async function hostForBrowser(): Promise<string> {
     // no resolver entry for localhost: fall through
   }
   return '127.0.0.1';
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve();
-    else child.once('exit', () => resolve());
-  });
 }
 
 /**
