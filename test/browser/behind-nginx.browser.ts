@@ -115,7 +115,7 @@ describe.each(['express', 'fastify'] as const)('behind nginx, on %s', (platform)
   });
 
   it("meets the limits of nginx's default buffers that the README warns of", async () => {
-    // The largest session one cookie holds: its Set-Cookie line alone is close to 4 KB.
+    // A session that still fits one cookie, its Set-Cookie line alone close to 4 KB.
     const single = await send(`${proxy.httpUrl}/fill?bytes=2950`);
     expect(single.status).toBe(200);
     expect(single.setCookies).toHaveLength(1);

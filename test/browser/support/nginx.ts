@@ -25,8 +25,6 @@ export interface NginxProxy {
   readonly httpUrl: string;
   /** `http://127.0.0.1:PORT`: plain HTTP with nginx's default buffer sizes. */
   readonly defaultsUrl: string;
-  /** nginx's error log so far (for failure messages). */
-  errorLog(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -151,7 +149,6 @@ export async function startNginx(appPort: number): Promise<NginxProxy> {
     httpsUrl: `https://127.0.0.1:${ports.https}`,
     httpUrl: `http://127.0.0.1:${ports.http}`,
     defaultsUrl: `http://127.0.0.1:${ports.defaults}`,
-    errorLog,
     stop,
   };
 }
