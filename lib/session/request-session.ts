@@ -313,7 +313,10 @@ export class RequestSession implements SessionOwner {
     });
     if (decision === 'nothing') return [];
     const input = this.#linesInput(options);
-    if (decision === 'clear') return clearLines(input);
+    if (decision === 'clear') {
+      this.#forgetCarried();
+      return clearLines(input);
+    }
     // Without sliding expiry, a seal re-made only to record a passed validation keeps the
     // expiry it had: validation must never turn a fixed lifetime into a sliding one.
     const keptExpiry =
@@ -325,7 +328,9 @@ export class RequestSession implements SessionOwner {
         ? incoming?.expiresAt
         : undefined;
     try {
-      return this.#sealed(input, json, incoming, options, now, keptExpiry);
+      const lines = this.#sealed(input, json, incoming, options, now, keptExpiry);
+      this.#forgetCarried();
+      return lines;
     } catch (error) {
       // An adopted session too large for this module's cookies stays in the replaced library's
       // cookie, read again on each request, rather than failing every request of its user.
@@ -333,6 +338,12 @@ export class RequestSession implements SessionOwner {
       this.runtime.warnAdoptedTooLargeOnce(error);
       return [];
     }
+  }
+
+  /** The seal this request carried is being replaced or ended: the app need not remember it. */
+  #forgetCarried(): void {
+    const carried = this.carried?.seal;
+    if (carried !== undefined) this.runtime.sealer.forget(carried);
   }
 
   /** The only reason to write is that the data came from a replaced library's cookie. */

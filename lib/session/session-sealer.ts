@@ -81,6 +81,15 @@ export class SessionSealer {
     return value;
   }
 
+  /**
+   * Forgets a remembered seal that a response replaces or ends: its client is sent another
+   * cookie, so the entry would only push live users' seals out of the cache. A request still in
+   * flight with it simply decrypts it.
+   */
+  forget(value: string): void {
+    this.#recent?.forget(value);
+  }
+
   /** The times of a seal that is in date by its clear-text header (not yet authenticated). */
   peek(value: string, now: number): PeekedSeal | undefined {
     // A seal this app made or opened lately: its times are known (and authentic) without

@@ -1,5 +1,6 @@
 import { jest } from '@jest/globals';
 import { Sealer } from '../../lib/crypto/sealer.js';
+import { RecentSeals } from '../../lib/session/recent-seals.js';
 import { cookieHeader, setCookies } from '../support/cookies.js';
 import { corruptCiphertext } from '../support/seal.js';
 import { clockedApps } from './support/clocked-apps.js';
@@ -85,6 +86,47 @@ describe.each(PLATFORMS)('recently opened seals, on %s', (platform) => {
     await http().post('/clear-keys').set('Cookie', cookie).expect(201);
     const same = await http().get('/read').set('Cookie', cookie).expect(200);
     expect(same.body.data).toEqual({ user: 'alice', cart: [] });
+  });
+
+  it('forgets a cookie a response replaced: sent again, it is decrypted and still opens until it expires', async () => {
+    const http = await open({ session: { maxAge: HOUR } });
+    const login = await http().post('/set').send({ user: 'alice' }).expect(201);
+    const changed = await http()
+      .post('/set')
+      .set('Cookie', cookieHeader(login))
+      .send({ cart: ['pear'] })
+      .expect(201);
+    const decryptions = jest.spyOn(Sealer.prototype, 'open');
+    const old = await http().get('/read').set('Cookie', cookieHeader(login)).expect(200);
+    expect(old.body.data).toEqual({ user: 'alice' });
+    expect(decryptions).toHaveBeenCalledTimes(1);
+    const current = await http().get('/read').set('Cookie', cookieHeader(changed)).expect(200);
+    expect(current.body.data).toEqual({ user: 'alice', cart: ['pear'] });
+    expect(decryptions).toHaveBeenCalledTimes(1);
+    clock.advance(HOUR);
+    const late = await http().get('/read').set('Cookie', cookieHeader(login)).expect(200);
+    expect(late.body).toMatchObject({ data: {}, isNew: true });
+  });
+
+  it('forgets a cookie whose session a response ended', async () => {
+    const http = await open();
+    const login = await http().post('/set').send({ user: 'alice' }).expect(201);
+    await http().post('/destroy').set('Cookie', cookieHeader(login)).expect(201);
+    const decryptions = jest.spyOn(Sealer.prototype, 'open');
+    await http().get('/read').set('Cookie', cookieHeader(login)).expect(200);
+    expect(decryptions).toHaveBeenCalledTimes(1);
+  });
+
+  it('remembers one cookie per client however often its session is written', async () => {
+    const remembered = jest.spyOn(RecentSeals.prototype, 'remember');
+    const http = await open();
+    let cookie = cookieHeader(await http().post('/count').expect(201));
+    for (let i = 0; i < 20; i++) {
+      cookie = cookieHeader(await http().post('/count').set('Cookie', cookie).expect(201));
+    }
+    const caches = new Set(remembered.mock.contexts as RecentSeals[]);
+    expect(remembered).toHaveBeenCalledTimes(21);
+    expect([...caches].map((cache) => cache.size)).toEqual([1]);
   });
 
   it('still refuses a remembered cookie with its ciphertext changed', async () => {
