@@ -22,7 +22,39 @@ const sum = (values) => values.reduce((a, b) => a + b, 0);
  * which would then be charged with all of them (express-session's MemoryStore answers through
  * `setImmediate`). Called after every request, outside its timing.
  */
-const turn = () => new Promise((resolve) => setImmediate(resolve));
+export const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * A bench app built, initialised and logged in, ready for `serveOne`. `spec` is `{ name, path,
+ * dir? }`: a bench configuration, the route it is served on, and the directory whose
+ * `bench/http-app.mjs` builds it (this checkout by default).
+ */
+export async function loadApp(spec) {
+  const dir = spec.dir ?? new URL('../', import.meta.url).href;
+  const { createApp } = await import(new URL('bench/http-app.mjs', dir).href);
+  const app = await createApp(spec.name);
+  await app.init();
+  const platform = app.getHttpAdapter().getInstance();
+  const send = spec.name.startsWith('fastify')
+    ? (options) => platform.inject(options)
+    : (options) => inject(platform, options);
+  const jar = new CookieJar();
+  jar.update(setCookieOf((await send({ method: 'GET', url: '/login' })).headers));
+  return { app, send, jar };
+}
+
+/**
+ * One request to a loaded app's route with its cookie jar, which keeps what the response set;
+ * resolves to the nanoseconds it took. A status of 300 or more fails the run.
+ */
+export async function serveOne({ name, path, send, jar }) {
+  const start = process.hrtime.bigint();
+  const res = await send({ method: 'GET', url: path, headers: { cookie: jar.header } });
+  const elapsed = Number(process.hrtime.bigint() - start);
+  if (res.statusCode >= 300) throw new Error(`${name} ${path}: ${res.statusCode}`);
+  jar.update(setCookieOf(res.headers));
+  return elapsed;
+}
 
 /**
  * Serves `rounds` rounds of one request per app. `apps` are `{ name, path, dir? }`: a bench
@@ -32,29 +64,12 @@ const turn = () => new Promise((resolve) => setImmediate(resolve));
 export async function interleave(apps, { rounds, log = () => {} }) {
   const entries = [];
   for (const spec of apps) {
-    const dir = spec.dir ?? new URL('../', import.meta.url).href;
-    const { createApp } = await import(new URL('bench/http-app.mjs', dir).href);
-    const app = await createApp(spec.name);
-    await app.init();
-    const platform = app.getHttpAdapter().getInstance();
-    const send = spec.name.startsWith('fastify')
-      ? (options) => platform.inject(options)
-      : (options) => inject(platform, options);
-    const jar = new CookieJar();
-    jar.update(setCookieOf((await send({ method: 'GET', url: '/login' })).headers));
-    entries.push({ ...spec, app, send, jar, times: new Float64Array(BATCH), at: 0, batches: [] });
+    const loaded = await loadApp(spec);
+    entries.push({ ...spec, ...loaded, times: new Float64Array(BATCH), at: 0, batches: [] });
   }
   try {
     const serve = async (entry) => {
-      const start = process.hrtime.bigint();
-      const res = await entry.send({
-        method: 'GET',
-        url: entry.path,
-        headers: { cookie: entry.jar.header },
-      });
-      entry.times[entry.at++] = Number(process.hrtime.bigint() - start);
-      if (res.statusCode >= 300) throw new Error(`${entry.name} ${entry.path}: ${res.statusCode}`);
-      entry.jar.update(setCookieOf(res.headers));
+      entry.times[entry.at++] = await serveOne(entry);
     };
     const warmUp = Math.min(3_000, Math.ceil(rounds / 5));
     for (let i = 0; i < warmUp; i++) {
