@@ -268,6 +268,7 @@ export class RequestSession implements SessionOwner {
       const { overwrite } = this.#options ?? this.runtime.requestDefaults;
       appendSetCookies(this.res, lines, overwrite);
       markPrivate(this.res);
+      this.#forgetCarried();
     } catch (error) {
       // Headers are on their way: no 500 is possible any more. Say why, keep the old cookie.
       this.runtime.log.error(
@@ -313,10 +314,7 @@ export class RequestSession implements SessionOwner {
     });
     if (decision === 'nothing') return [];
     const input = this.#linesInput(options);
-    if (decision === 'clear') {
-      this.#forgetCarried();
-      return clearLines(input);
-    }
+    if (decision === 'clear') return clearLines(input);
     // Without sliding expiry, a seal re-made only to record a passed validation keeps the
     // expiry it had: validation must never turn a fixed lifetime into a sliding one.
     const keptExpiry =
@@ -328,9 +326,7 @@ export class RequestSession implements SessionOwner {
         ? incoming?.expiresAt
         : undefined;
     try {
-      const lines = this.#sealed(input, json, incoming, options, now, keptExpiry);
-      this.#forgetCarried();
-      return lines;
+      return this.#sealed(input, json, incoming, options, now, keptExpiry);
     } catch (error) {
       // An adopted session too large for this module's cookies stays in the replaced library's
       // cookie, read again on each request, rather than failing every request of its user.
@@ -340,7 +336,7 @@ export class RequestSession implements SessionOwner {
     }
   }
 
-  /** The seal this request carried is being replaced or ended: the app need not remember it. */
+  /** The response replaces or ends the seal this request carried: the app need not remember it. */
   #forgetCarried(): void {
     const carried = this.carried?.seal;
     if (carried !== undefined) this.runtime.sealer.forget(carried);
