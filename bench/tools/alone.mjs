@@ -8,12 +8,13 @@
 // Each process builds one app, serves a long warm-up (an app alone needs tens of thousands of
 // requests before its cost settles), then N timed requests in 5 slices, injected (no sockets)
 // with a browser's cookie jar and the event loop let turn after each, and reports its median
-// slice. K processes per configuration take turns (A B C A B C …), pinned to core 0 where
-// taskset is available, so a slow spell of the machine falls on all of them; the table gives the
-// median over processes, their range, and the ratio of medians to the first configuration.
-import { execFileSync, spawnSync } from 'node:child_process';
-import os from 'node:os';
+// slice. K processes per configuration take turns (A B C A B C …), pinned to core 0 as the
+// full run pins its servers (`cpu-pinning.mjs`), so a slow spell of the machine falls on all of
+// them; the table gives the median over processes, their range, and the ratio of medians to the
+// first configuration.
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { pinBench, pinServer } from '../cpu-pinning.mjs';
 import { loadApp, serveOne, turn } from '../in-process.mjs';
 import { median, num, table } from '../format.mjs';
 
@@ -28,6 +29,7 @@ const child = args.find((a) => a.startsWith('--child='))?.slice('--child='.lengt
 
 /** In a child: one app alone, its median µs per request over the slices, on stdout. */
 async function serveAlone(spec) {
+  pinServer();
   const [name, path] = spec.split(':');
   const entry = { name, path, ...(await loadApp({ name, path })) };
   try {
@@ -51,28 +53,16 @@ async function serveAlone(spec) {
   }
 }
 
-const pinnable = () =>
-  os.platform() === 'linux' &&
-  os.availableParallelism() > 1 &&
-  spawnSync('taskset', ['-V'], { stdio: 'ignore' }).status === 0;
-
 /** In the parent: K processes per spec, taking turns, and the table. */
 function compareAlone(specs) {
   const self = fileURLToPath(import.meta.url);
-  const childArgs = (spec) => [
-    self,
-    `--child=${spec}`,
-    `--requests=${requests}`,
-    `--warm-up=${warmUp}`,
-  ];
-  const pin = pinnable();
+  // As in the full run: the apps (here the children, which inherit the choice) on core 0.
+  const pinning = pinBench();
   const micros = new Map(specs.map((spec) => [spec, []]));
   for (let k = 0; k < processes; k++) {
     for (const spec of specs) {
-      const [file, argv] = pin
-        ? ['taskset', ['-c', '0', process.execPath, ...childArgs(spec)]]
-        : [process.execPath, childArgs(spec)];
-      const out = execFileSync(file, argv, {
+      const argv = [self, `--child=${spec}`, `--requests=${requests}`, `--warm-up=${warmUp}`];
+      const out = execFileSync(process.execPath, argv, {
         encoding: 'utf8',
         stdio: ['ignore', 'pipe', 'inherit'],
       });
@@ -84,7 +74,7 @@ function compareAlone(specs) {
   console.log(
     `# Each configuration alone in its own process (Node ${process.version}; ${processes} ` +
       `processes each, ${num(warmUp)} requests of warm-up then ${num(requests)} timed; ` +
-      `${pin ? 'pinned to core 0' : 'not pinned'})\n`,
+      `${pinning})\n`,
   );
   console.log(
     table(
