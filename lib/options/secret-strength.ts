@@ -40,6 +40,119 @@ const DOCUMENTED_EXAMPLES = [
   'password',
 ].map(lettersAndDigits);
 
+/**
+ * Words that placeholder secrets are made of (`my-super-secret-session-key`,
+ * `SESSION_SECRET_CHANGE_ME_IN_PRODUCTION`): a secret that is mostly these is a phrase someone
+ * typed, however long. Longest first, so that `sessions` goes before `session`.
+ */
+const PLACEHOLDER_WORDS = [
+  'secret',
+  'secrets',
+  'session',
+  'sessions',
+  'cookie',
+  'cookies',
+  'key',
+  'keys',
+  'token',
+  'password',
+  'passphrase',
+  'pass',
+  'change',
+  'changeme',
+  'replace',
+  'insert',
+  'put',
+  'your',
+  'my',
+  'our',
+  'the',
+  'this',
+  'that',
+  'is',
+  'it',
+  'here',
+  'goes',
+  'please',
+  'super',
+  'very',
+  'long',
+  'longer',
+  'strong',
+  'random',
+  'string',
+  'value',
+  'char',
+  'chars',
+  'characters',
+  'bit',
+  'bits',
+  'byte',
+  'bytes',
+  'production',
+  'prod',
+  'development',
+  'dev',
+  'staging',
+  'test',
+  'local',
+  'default',
+  'example',
+  'sample',
+  'demo',
+  'nest',
+  'nestjs',
+  'express',
+  'fastify',
+  'node',
+  'app',
+  'api',
+  'jwt',
+  'auth',
+  'signing',
+  'encryption',
+  'for',
+  'with',
+  'and',
+  'of',
+  'in',
+  'to',
+  'at',
+  'least',
+  'min',
+  'minimum',
+  'length',
+  'nobody',
+  'knows',
+  'no',
+  'one',
+  'guess',
+  'hard',
+  'safe',
+  'secure',
+  'todo',
+  'admin',
+  'hello',
+  'world',
+  'letmein',
+  'welcome',
+  'me',
+  'a',
+].sort((a, b) => b.length - a.length);
+/** Characters written for letters (`p@ssw0rd`), read back as those letters by that rule. */
+const LOOKALIKES: Readonly<Record<string, string>> = {
+  '@': 'a',
+  $: 's',
+  '0': 'o',
+  '1': 'i',
+  '3': 'e',
+};
+/** Share of a secret's letters and digits that placeholder words may make up. */
+const MAX_WORD_SHARE = 2 / 3;
+/** Fewer letters and digits than this, or a smaller share of the text: no words looked for. */
+const MIN_WORD_TEXT = 16;
+const MIN_TEXT_SHARE = 0.6;
+
 /** Keyboard rows: walking along one is as guessable as counting. */
 const KEYBOARD_ROWS = ['1234567890', 'qwertyuiop', 'asdfghjkl', 'zxcvbnm'];
 
@@ -56,7 +169,8 @@ export function weaknessOf(secret: string | Buffer): string | undefined {
     repetition(units, unit) ??
     tinyAlphabet(units, unit) ??
     sequence(units, unit) ??
-    documentedExample(isText ? secret : secret.toString('utf8'))
+    documentedExample(isText ? secret : secret.toString('utf8')) ??
+    placeholderWords(isText ? secret : secret.toString('utf8'))
   );
 }
 
@@ -77,6 +191,17 @@ function documentedExample(text: string): string | undefined {
     }
   }
   return undefined;
+}
+
+function placeholderWords(text: string): string | undefined {
+  const core = lettersAndDigits(text.replace(/[@$013]/g, (c) => LOOKALIKES[c]));
+  // Random bytes decoded as text are mostly not letters or digits: no phrase to look for.
+  if (core.length < MIN_WORD_TEXT || core.length < MIN_TEXT_SHARE * text.length) return undefined;
+  let rest = core;
+  for (const word of PLACEHOLDER_WORDS) rest = rest.split(word).join('');
+  return core.length - rest.length >= MAX_WORD_SHARE * core.length
+    ? 'is mostly words that placeholder secrets use (secret, session, change me…)'
+    : undefined;
 }
 
 /**

@@ -49,12 +49,17 @@ export function enterRequest(
   const carried = runtime.carried(req);
   req[CARRIED] = carried ?? null;
   if (!carried) return undefined;
-  const now = Date.now();
-  const peeked = runtime.peek(carried, now);
-  const adoptable = peeked === undefined && carried.legacy.size > 0;
-  const validation = peeked
-    ? runtime.validationDue(peeked.validatedAt, now)
-    : adoptable && runtime.options.validate !== undefined;
+  const now = carried.readAt;
+  const peeked = runtime.peek(carried);
+  const legacy = carried.legacy.size > 0;
+  const adoptable = peeked === undefined && legacy;
+  // Beside a replaced library's cookie, which session the request gets is known only once its
+  // seal is opened (a seal whose clear-text header looks in date and freshly validated may not
+  // open, and the old cookie is then adopted): validation opens it first and checks whatever
+  // session the request really carries.
+  const validation =
+    runtime.options.validate !== undefined &&
+    (legacy || (peeked !== undefined && runtime.validationDue(peeked.validatedAt, now)));
   const renewal =
     peeked !== undefined && runtime.options.autoRenew && runtime.renewalDue(peeked, now);
   if (!validation && !renewal && !adoptable) return undefined;

@@ -12,8 +12,17 @@ export interface CarriedCookie {
    * cookie in. Nothing is read, renewed or rewritten from such a request.
    */
   readonly duplicated: boolean;
-  /** Values of the replaced libraries' cookies, by name. */
+  /**
+   * Values of the replaced libraries' cookies, by name; none when one of them came more than
+   * once, as a copy tossed in by a sibling subdomain cannot be told from the user's own.
+   */
   readonly legacy: ReadonlyMap<string, string>;
+  /**
+   * When the request brought the cookie in (ms). Its seal is judged in date or not at this one
+   * time by every step of the request: a step that runs later must not let through a seal the
+   * entry step refused (one from a clock a little ahead) and so skipped validating.
+   */
+  readonly readAt: number;
 }
 
 /** The legacy values of a request that carried no replaced library's cookie (most requests). */
@@ -28,6 +37,7 @@ export function readCarriedCookie(
   name: string,
   maxChunks: number,
   legacyNames: ReadonlySet<string>,
+  readAt: number,
 ): CarriedCookie | undefined {
   if (!header) return undefined;
   if (!header.includes(name) && !mentionsAny(header, legacyNames)) return undefined;
@@ -35,12 +45,17 @@ export function readCarriedCookie(
   const names: string[] = [];
   let duplicated = false;
   let legacy: Map<string, string> | undefined;
+  let legacyDuplicated = false;
   for (const [cookieName, values] of found) {
-    if (legacyNames.has(cookieName)) (legacy ??= new Map()).set(cookieName, values[0]);
+    if (legacyNames.has(cookieName)) {
+      (legacy ??= new Map()).set(cookieName, values[0]);
+      if (values.length > 1) legacyDuplicated = true;
+    }
     if (chunkIndex(name, cookieName) === -1) continue;
     names.push(cookieName);
     if (values.length > 1) duplicated = true;
   }
+  if (legacyDuplicated) legacy = undefined;
   if (names.length === 0 && legacy === undefined) return undefined;
   const parts: string[] = [];
   for (let i = 0; i < maxChunks; i++) {
@@ -49,7 +64,7 @@ export function readCarriedCookie(
     parts.push(part[0]);
   }
   const seal = duplicated || parts.length === 0 ? undefined : joinChunks(name, parts);
-  return { seal, names, duplicated, legacy: legacy ?? NO_LEGACY };
+  return { seal, names, duplicated, legacy: legacy ?? NO_LEGACY, readAt };
 }
 
 function mentionsAny(header: string, names: ReadonlySet<string>): boolean {

@@ -154,7 +154,10 @@ export class RequestSession implements SessionOwner {
    */
   async validate(request: unknown): Promise<void> {
     const session = this.current;
-    if (this.#incoming === undefined) return;
+    const incoming = this.#incoming;
+    // Only a session whose check is due (an adopted one always is), judged as the request came in.
+    if (incoming === undefined || !this.runtime.validationDue(incoming.validatedAt, this.#readAt()))
+      return;
     try {
       const valid = await this.runtime.options.validate!(session, request);
       if (valid !== true) this.destroy();
@@ -225,8 +228,13 @@ export class RequestSession implements SessionOwner {
     });
   }
 
+  /** When the request brought its cookie in: the one time its seal is judged at. */
+  #readAt(): number {
+    return this.carried?.readAt ?? Date.now();
+  }
+
   #load(): Session {
-    const now = Date.now();
+    const now = this.#readAt();
     const { carried, runtime } = this;
     if (carried?.seal !== undefined) this.#incoming = runtime.sealer.open(carried.seal, now);
     if (this.#incoming === undefined && carried) {
@@ -352,7 +360,7 @@ export class RequestSession implements SessionOwner {
   /** An untouched session is written only when its renewal or adoption is due. */
   #untouchedNeedsWrite(now: number): boolean {
     const options = this.#options ?? this.runtime.requestDefaults;
-    this.peeked ??= this.runtime.peek(this.carried, now) ?? null;
+    this.peeked ??= this.runtime.peek(this.carried) ?? null;
     if (this.peeked) return options.autoRenew && this.runtime.renewalDue(this.peeked, now);
     return this.carried !== undefined && this.carried.legacy.size > 0;
   }

@@ -49,10 +49,10 @@ export class SessionRuntime {
     this.#legacyNames = new Set(options.legacy?.readers.flatMap((reader) => reader.names) ?? []);
   }
 
-  /** The session cookie the request carried, read once per request. */
-  carried(req: IncomingMessage): CarriedCookie | undefined {
+  /** The session cookie the request carried, read once per request (at `now`). */
+  carried(req: IncomingMessage, now = Date.now()): CarriedCookie | undefined {
     const { name, maxChunks } = this.options;
-    return readCarriedCookie(req.headers.cookie, name, maxChunks, this.#legacyNames);
+    return readCarriedCookie(req.headers.cookie, name, maxChunks, this.#legacyNames, now);
   }
 
   /** The module's own cookie attributes for a response with or without `Secure`. */
@@ -60,9 +60,9 @@ export class SessionRuntime {
     return this.#attributes[secure ? 1 : 0];
   }
 
-  /** The header of the seal carried, when it is in date (nothing is decrypted). */
-  peek(carried: CarriedCookie | undefined, now: number): PeekedSeal | undefined {
-    return carried?.seal === undefined ? undefined : this.sealer.peek(carried.seal, now);
+  /** The header of the seal carried, when it was in date as the request came in (nothing is decrypted). */
+  peek(carried: CarriedCookie | undefined): PeekedSeal | undefined {
+    return carried?.seal === undefined ? undefined : this.sealer.peek(carried.seal, carried.readAt);
   }
 
   /** Whether an unchanged session sealed at these times is re-sealed now (`autoRenew` on). */

@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import {
+  createServer as createNetServer,
+  type AddressInfo,
+  type Server as NetServer,
+} from 'node:net';
 import { Controller, Get, Module, Query, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
@@ -85,6 +89,26 @@ function startEvilSite(cookie: string): Promise<Server> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
+/**
+ * A sibling-subdomain server whose responses set the cookie `setCookie`, written byte for byte
+ * as latin1 (Node's HTTP server would send a character such as U+00A0 as UTF-8).
+ */
+function startEvilServer(setCookie: string): Promise<NetServer> {
+  const server = createNetServer((socket) => {
+    socket.once('data', () => {
+      const head = `HTTP/1.1 200 OK\r\nSet-Cookie: ${setCookie}\r\nContent-Type: text/html\r\n`;
+      const body = '<!doctype html><title>evil</title>';
+      socket.end(
+        Buffer.from(
+          `${head}Content-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+          'latin1',
+        ),
+      );
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
 /** GETs `url` in the page: the JSON body, the Cookie header sent and any Set-Cookie received. */
 async function visit(page: Page, url: string) {
   const response = (await page.goto(url))!;
@@ -103,7 +127,7 @@ describe('a session cookie tossed from a sibling subdomain, in Chromium', () => 
   let browser: Browser;
   let context: BrowserContext;
   let app: INestApplication;
-  let evil: Server;
+  let evil: Server | NetServer;
 
   beforeAll(async () => {
     browser = await launchChromium();
@@ -119,11 +143,15 @@ describe('a session cookie tossed from a sibling subdomain, in Chromium', () => 
     await new Promise((resolve) => evil?.close(resolve));
   });
 
-  async function setUp(options: Partial<CookieSessionOptions>, tossed: (seal: string) => string) {
+  async function setUp(
+    options: Partial<CookieSessionOptions>,
+    tossed: (seal: string) => string,
+    start: (cookie: string) => Promise<Server | NetServer> = startEvilSite,
+  ) {
     const started = await startApp(options);
     app = started.app;
     const bob = await loginOverHttp(started.port, 'bob');
-    evil = await startEvilSite(tossed(bob.value));
+    evil = await start(tossed(bob.value));
     context = await browser.newContext();
     const page = await context.newPage();
     const appUrl = `http://app.site.localhost:${started.port}`;
@@ -180,6 +208,31 @@ describe('a session cookie tossed from a sibling subdomain, in Chromium', () => 
     const account = await visit(page, `${appUrl}/account/whoami`);
     expect(timesNamed(account.sentCookie, '__Host-session')).toBe(1);
     expect(account.body).toEqual({ user: 'alice' });
+    expect((await visit(page, `${appUrl}/whoami`)).body).toEqual({ user: 'alice' });
+  });
+
+  it('with the default __Host-session name: a name with a no-break space in front is another cookie', async () => {
+    // Node sends header text as latin1: the name starts with the byte 0xA0. Browsers do not hold
+    // such a name to the __Host- rules (no Secure, a Domain), so only the server can refuse it.
+    const { page, appUrl, evilUrl } = await setUp(
+      {},
+      (seal) => `\u00a0__Host-session=${seal}; Domain=site.localhost; Path=/`,
+      startEvilServer,
+    );
+    expect((await visit(page, `${appUrl}/whoami`)).body).toEqual({ user: null });
+
+    await page.goto(evilUrl);
+    // The browser kept it (for the parent domain, not Secure) and sends it to the app.
+    const tossed = (await context.cookies(appUrl)).filter((c) => c.domain === '.site.localhost');
+    expect(tossed.map((c) => [c.name.endsWith('__Host-session'), c.secure])).toEqual([
+      [true, false],
+    ]);
+    const whoami = await visit(page, `${appUrl}/whoami`);
+    expect(whoami.sentCookie).toContain('__Host-session=');
+    expect(whoami.body).toEqual({ user: null });
+
+    // The victim's own login still works beside it.
+    expect((await visit(page, `${appUrl}/login?user=alice`)).body).toEqual({ user: 'alice' });
     expect((await visit(page, `${appUrl}/whoami`)).body).toEqual({ user: 'alice' });
   });
 });

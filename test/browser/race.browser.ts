@@ -105,7 +105,7 @@ class AccountController {
 
 // The module's defaults: only the secret is given.
 @Module({
-  imports: [CookieSessionModule.forRoot({ secret: 'a-race-test-secret-that-is-long-enough-0123' })],
+  imports: [CookieSessionModule.forRoot({ secret: 'race-Lm5nB8vC2xZ7qW4eR1tY9uI3oP6aS0dF' })],
   controllers: [AccountController],
 })
 class AccountModule {}

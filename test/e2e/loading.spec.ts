@@ -187,7 +187,7 @@ describe.each(PLATFORMS)('loading, on %s', (platform) => {
     });
   });
 
-  const other = new SessionCodec({ secret: 'another-secret-of-at-least-32-characters!!' });
+  const other = new SessionCodec({ secret: 'another-Zr6tY1uI8oP3aS5dF2gH9jK4lQ7wE0' });
   const foreignName = new SessionCodec({ secret: SECRET, name: 'other' });
   const badCookies: [string, string][] = [
     ['malformed', `${NAME}=%%%not-base64`],

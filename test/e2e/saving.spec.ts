@@ -139,8 +139,8 @@ describe.each(PLATFORMS)('saving, on %s', (platform) => {
   });
 
   it('re-seals a cookie made under an old key with keys[0] when it writes it', async () => {
-    const oldKey = 'the-old-key-that-is-at-least-32-chars-long';
-    const newKey = 'the-new-key-that-is-at-least-32-chars-long';
+    const oldKey = 'old-Xk4qV8mN2pR7tW1zB5cJ9hL3fD6gS0yA';
+    const newKey = 'new-Pw3eH8rT1yU6iO2aS9dF4gJ7kL0zXcV';
     const oldApp = await createApp(platform, {
       controllers: [SessionController],
       session: { secret: undefined, keys: [oldKey] },

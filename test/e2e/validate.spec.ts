@@ -10,7 +10,7 @@ import {
   type INestApplication,
 } from '@nestjs/common';
 import request from 'supertest';
-import { CookieSessionModule, Session, SessionService } from '../../lib/index.js';
+import { CookieSessionModule, Session, SessionCodec, SessionService } from '../../lib/index.js';
 import { TestClock } from '../support/clock.js';
 import { cookieHeader, setCookies } from '../support/cookies.js';
 import { sealTimes } from '../support/seal.js';
@@ -123,6 +123,22 @@ describe.each(PLATFORMS)('validate, on %s', (platform) => {
     const http = await open();
     await http().get('/who').expect(200);
     await http().get('/who').set('Cookie', `${NAME}=forged`).expect(200);
+    expect(revocations.calls).toBe(0);
+  });
+
+  it('judges a seal at the time its request came in: one refused as from the future stays refused later in the request', async () => {
+    // A server whose clock runs 61 s ahead sealed it: refused on entry, so validate did not run.
+    // A middleware then takes 2 s (a slow upload, a lookup): the seal must not open after it.
+    const http = await open({
+      configure: (a) =>
+        a.use((_req: unknown, _res: unknown, next: () => void) => {
+          clock.advance(2_000);
+          next();
+        }),
+    });
+    const ahead = new SessionCodec({ secret: SECRET }).seal({ user: 'alice' }, Date.now() + 61_000);
+    const res = await http().get('/who').set('Cookie', `${NAME}=${ahead}`).expect(200);
+    expect(res.body.user).toBeNull();
     expect(revocations.calls).toBe(0);
   });
 

@@ -3,8 +3,9 @@ import { chunkName, splitIntoChunks } from '../../lib/cookie/chunks.js';
 import { readCarriedCookie } from '../../lib/session/carried-cookie.js';
 
 const NONE = new Set<string>();
+const READ_AT = 1_800_000_000_000;
 const read = (header: string | undefined, maxChunks = 3, legacy = NONE) =>
-  readCarriedCookie(header, 'session', maxChunks, legacy);
+  readCarriedCookie(header, 'session', maxChunks, legacy, READ_AT);
 const headerOf = (name: string, chunks: string[]) =>
   chunks.map((chunk, i) => `${chunkName(name, i)}=${chunk}`).join('; ');
 
@@ -21,6 +22,7 @@ describe('readCarriedCookie', () => {
       names: ['session'],
       duplicated: false,
       legacy: new Map(),
+      readAt: READ_AT,
     });
   });
 
@@ -74,5 +76,18 @@ describe('readCarriedCookie', () => {
       'express:sess': 'e30=',
       'express:sess.sig': 'abc',
     });
+  });
+
+  it("reads none of a replaced library's cookies when one of them came twice", () => {
+    const legacy = new Set(['express:sess', 'express:sess.sig']);
+    const tossed =
+      'express:sess=e30=; express:sess.sig=abc; express:sess=eyJ9; express:sess.sig=def';
+    expect(read(tossed, 1, legacy)).toBeUndefined();
+    const once = 'express:sess=e30=; express:sess.sig=abc; express:sess.sig=def';
+    expect(read(once, 1, legacy)).toBeUndefined();
+    // Beside a session cookie: the session cookie is read, the replaced library's are not.
+    const carried = read(`session=xyz; ${tossed}`, 1, legacy);
+    expect(carried).toMatchObject({ seal: 'xyz', names: ['session'], duplicated: false });
+    expect(carried!.legacy.size).toBe(0);
   });
 });

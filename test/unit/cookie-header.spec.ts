@@ -47,6 +47,19 @@ describe('findCookies', () => {
     });
   });
 
+  it('drops only spaces and tabs around a name or value: a name with any other blank is another name', () => {
+    expect(find('\t session\t=\tabc \t', 'session')).toEqual({ session: ['abc'] });
+    // Node reads header bytes as latin1: a 0xA0 byte is a no-break space, which String#trim drops.
+    for (const blank of ['\u00a0', '\u000b', '\u000c', '\u2000', '\ufeff']) {
+      expect(find(`${blank}__Host-session=tossed`, '__Host-session')).toEqual({});
+      expect(find(`a=1; ${blank}__Host-session=tossed`, '__Host-session')).toEqual({});
+      expect(find(`__Host-session${blank}=tossed`, '__Host-session')).toEqual({});
+      expect(find(`__Host-session=abc${blank}`, '__Host-session')).toEqual({
+        '__Host-session': [`abc${blank}`],
+      });
+    }
+  });
+
   it('keeps a value verbatim: no %XX decoding, an "=" inside kept, an empty value kept', () => {
     expect(find('session=a%41b=c; e=', 'session', 'e')).toEqual({
       session: ['a%41b=c'],

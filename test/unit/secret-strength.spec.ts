@@ -152,6 +152,24 @@ describe('weaknessOf: guessable secrets', () => {
     expect(weaknessOf(`keyboard cat ${randomBytes(24).toString('base64url')}`)).toBeUndefined();
   });
 
+  it.each([
+    'SESSION_SECRET_CHANGE_ME_IN_PRODUCTION',
+    'my-super-secret-session-key-for-nestjs',
+    'thisismysupersecretkeythatnobodyknows',
+    'replace-with-a-32-char-random-string!',
+    'your-256-bit-secret-goes-here-please',
+    'P@ssw0rd!P@ssw0rd!2024-nestjs-app',
+  ])('refuses a secret made mostly of placeholder words: %j', (secret) => {
+    expect(weaknessOf(secret)).toBe(
+      'is mostly words that placeholder secrets use (secret, session, change me…)',
+    );
+    expect(weaknessOf(Buffer.from(secret))).toBeDefined();
+  });
+
+  it('accepts placeholder words beside enough random text', () => {
+    expect(weaknessOf(`my-super-secret-${randomBytes(18).toString('base64url')}`)).toBeUndefined();
+  });
+
   it('never quotes the secret in its reason', () => {
     for (const secret of [
       'hunter2hunter2hunter2hunter2hunter2',
