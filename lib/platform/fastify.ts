@@ -82,8 +82,8 @@ export function installOnFastify(
     // No closure on the common path: no earlier hook to chain, no validation to wait for.
     const next = previous ? () => previous.call(this, req, reply, done) : done;
     const validation = enterRequest(raw, runtime, req);
-    if (validation) validation.then(() => requestScope.run(raw, next), done);
-    else return requestScope.run(raw, next);
+    if (!validation) return requestScope.run(raw, next);
+    validation.then(() => runAfterValidation(() => requestScope.run(raw, next), done), done);
   };
   adapter.setOnRequestHook(hook);
 
@@ -102,6 +102,27 @@ export function installOnFastify(
     });
   }
   return hook;
+}
+
+/**
+ * Runs the rest of the request hook once a validation passed. The adapter completes a hook by
+ * its `done` or by the promise it returns; after the validation's wait nobody is left to read
+ * that promise, so whichever way the earlier hook finishes (or throws) reaches `done` here.
+ */
+function runAfterValidation(rest: () => unknown, done: Done): void {
+  const failed = (error: unknown) => done(error ?? new Error('The request hook failed'));
+  let result: unknown;
+  try {
+    result = rest();
+  } catch (error) {
+    failed(error);
+    return;
+  }
+  if (isPromiseLike(result)) result.then(() => done(), failed);
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
 }
 
 /** Fails the start, loudly, when something replaced the module's request hook. */
