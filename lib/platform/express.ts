@@ -20,19 +20,23 @@ interface ExpressAppLike {
  * - An entry layer goes to the FRONT of the app's router stack (`app.router.stack`, Express's
  *   documented router), ahead of middleware the app added in `main.ts` before `init()` (such as
  *   `passport.session()`): a due validation completes before any of it can read the session.
- * - A second layer, added where Nest configures middleware (after its body parsers, whose
- *   stream callbacks would lose the async context, and before the routes), opens the request
- *   scope that `SessionService` reads.
+ *   It opens the request scope that `SessionService` reads, so that exception filters have it
+ *   too for errors raised before the routes (a body parser refusing a body).
+ * - A second layer, added where Nest configures middleware (after its body parsers and before
+ *   the routes), opens the scope again for a request whose middleware lost the async context
+ *   (a stream callback not bound to it).
  */
 export function installOnExpress(app: ExpressAppLike, runtime: SessionRuntime): void {
   Object.defineProperties(app.request, RAW_ACCESSORS);
   Object.defineProperty(app.request, RUNTIME, { value: runtime, configurable: true });
 
-  app.use((req, _res, next) => {
-    const validation = enterRequest(req, runtime, req);
-    if (validation) validation.then(() => next(), next);
-    else next();
-  });
+  app.use((req, _res, next) =>
+    requestScope.run(req, () => {
+      const validation = enterRequest(req, runtime, req);
+      if (validation) validation.then(() => next(), next);
+      else next();
+    }),
+  );
   const stack = app.router?.stack;
   if (!Array.isArray(stack)) {
     throw new SessionPlatformError(
@@ -41,5 +45,7 @@ export function installOnExpress(app: ExpressAppLike, runtime: SessionRuntime): 
   }
   stack.unshift(stack.pop());
 
-  app.use((req, _res, next) => requestScope.run(req, next));
+  app.use((req, _res, next) =>
+    requestScope.getStore() === req ? next() : requestScope.run(req, next),
+  );
 }
