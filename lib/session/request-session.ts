@@ -98,7 +98,9 @@ export class RequestSession implements SessionOwner {
     if (value === null || typeof value !== 'object')
       throw new TypeError('request.sessionOptions must be an object');
     this.#options = this.#copyOptions(value);
-    if ('maxAge' in value) this.#maxAgeChosen = true;
+    // Handing back the lifetime the session already has (`{ ...req.sessionOptions, … }`)
+    // chooses nothing: only another value replaces it.
+    if ('maxAge' in value && value.maxAge !== this.#ownMaxAge()) this.#maxAgeChosen = true;
   }
 
   /** The error `validate` raised for this request, to fail it through Nest's exception layer. */
@@ -194,7 +196,7 @@ export class RequestSession implements SessionOwner {
     const keys = Object.keys(now);
     return (
       keys.length === Object.keys(before).length &&
-      keys.every((key) => sameOption(before[key], now[key]))
+      keys.every((key) => Object.is(before[key], now[key]))
     );
   }
 
@@ -208,13 +210,21 @@ export class RequestSession implements SessionOwner {
     }
   }
 
-  /** A flat copy of this request's options, when it has its own. */
+  /** A flat copy of this request's options, when it has its own (a date by its value). */
   #optionsNow(): Record<string, unknown> | undefined {
-    return this.#options === undefined ? undefined : { ...this.#options };
+    if (this.#options === undefined) return undefined;
+    const { expires } = this.#options;
+    return { ...this.#options, expires: expires instanceof Date ? expires.getTime() : expires };
   }
 
   #copyOptions(value: object): SessionRequestOptions {
-    const copy = { ...this.runtime.requestDefaults, ...value, name: this.runtime.options.name };
+    const own = { maxAge: this.#ownMaxAge() };
+    const copy = {
+      ...this.runtime.requestDefaults,
+      ...own,
+      ...value,
+      name: this.runtime.options.name,
+    };
     // A copy, so that `setTime()` on it cannot change the expiry of every later request.
     if (copy.expires instanceof Date) copy.expires = new Date(copy.expires.getTime());
     let maxAge = copy.maxAge;
@@ -222,10 +232,21 @@ export class RequestSession implements SessionOwner {
       enumerable: true,
       get: () => maxAge,
       set: (next: number) => {
+        if (next !== maxAge) this.#maxAgeChosen = true;
         maxAge = next;
-        this.#maxAgeChosen = true;
       },
     });
+  }
+
+  /**
+   * The lifetime this session has: one chosen for it earlier ("remember me", carried in its
+   * seal), else the module's `maxAge`. What `request.sessionOptions.maxAge` starts as, so that
+   * reading it back and setting it again keeps that lifetime.
+   */
+  #ownMaxAge(): number {
+    if (this.#session === undefined) this.#load();
+    const lifetime = this.#ended ? 0 : (this.#incoming?.lifetime ?? 0);
+    return lifetime || this.runtime.requestDefaults.maxAge;
   }
 
   /** When the request brought its cookie in: the one time its seal is judged at. */
@@ -422,8 +443,4 @@ export class RequestSession implements SessionOwner {
     if (!https && !isLocalhost(this.req)) this.runtime.warnInsecureOnce();
     return true;
   }
-}
-
-function sameOption(a: unknown, b: unknown): boolean {
-  return a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : Object.is(a, b);
 }

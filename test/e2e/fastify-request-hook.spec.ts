@@ -1,5 +1,5 @@
 import { Controller, Get, Req, type INestApplication } from '@nestjs/common';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { Session } from '../../lib/index.js';
 import { cookieHeader } from './support/cookies.js';
@@ -39,7 +39,10 @@ describe('an earlier Fastify request hook, with a validation due', () => {
           return true;
         },
       },
-      configure: (a) => (a as NestFastifyApplication).getHttpAdapter().setOnRequestHook(hook),
+      configure: (a) =>
+        (
+          (a as NestFastifyApplication).getHttpAdapter() as unknown as FastifyAdapter
+        ).setOnRequestHook(hook as never),
     });
     apps.push(app);
     return () => request(app.getHttpServer());

@@ -23,6 +23,24 @@ class LoginController {
     return { ok: true };
   }
 
+  @Post('theme')
+  theme(@Session() session: Session, @Req() req: any) {
+    const raw = req.raw ?? req;
+    session.theme = 'dark';
+    // Read back and set again: the lifetime the session has must stay.
+    raw.sessionOptions = { ...raw.sessionOptions, sameSite: 'strict' };
+    return { maxAge: raw.sessionOptions.maxAge };
+  }
+
+  @Post('recipe')
+  recipe(@Session() session: Session, @Req() req: any) {
+    const raw = req.raw ?? req;
+    session.visits = ((session.visits as number) ?? 0) + 1;
+    // cookie-session's documented way to keep a per-session maxAge on every write.
+    raw.sessionOptions.maxAge = (session.maxAge as number) || raw.sessionOptions.maxAge;
+    return { maxAge: raw.sessionOptions.maxAge };
+  }
+
   @Post('extend')
   extend(@Session() session: Session, @Req() req: any) {
     session.extended = true;
@@ -90,5 +108,24 @@ describe.each(PLATFORMS)('remember me, on %s', (platform) => {
     expect(expires.getTime()).toBe(at);
     expect(expiresOf(await http().post('/login').send({}).expect(201))).toBe(at);
     expect(expiresOf(await http().post('/extend').expect(201))).toBe(at + HOUR);
+  });
+
+  it("keeps a remembered lifetime when the request's options are read back and set again", async () => {
+    const http = await open();
+    const login = await http().post('/login').send({ remember: true }).expect(201);
+    for (const route of ['/theme', '/recipe']) {
+      const res = await http().post(route).set('Cookie', cookieHeader(login)).expect(201);
+      expect(res.body).toEqual({ maxAge: 30 * DAY });
+      const [cookie] = setCookies(res);
+      expect(cookie.attributes['max-age']).toBe(String((30 * DAY) / 1000));
+      expect(sealTimes(cookie.value).lifetime).toBe(30 * DAY);
+    }
+    const theme = await http().post('/theme').set('Cookie', cookieHeader(login)).expect(201);
+    expect(setCookies(theme)[0].attributes.samesite).toBe('Strict');
+    // A session without a chosen lifetime reads the module's.
+    const plain = await http().post('/login').send({}).expect(201);
+    const res = await http().post('/theme').set('Cookie', cookieHeader(plain)).expect(201);
+    expect(res.body).toEqual({ maxAge: DAY });
+    expect(sealTimes(setCookies(res)[0].value).lifetime).toBe(0);
   });
 });
