@@ -28,7 +28,7 @@ export class SessionGuard implements CanActivate {
       const refusal = crossOriginRefusal(req.method ?? '', req.headers, policy);
       if (refusal !== undefined && !this.exempt(context)) throw new ForbiddenException(refusal);
     }
-    const failure = req[SESSION]?.failure;
+    const failure = req[SESSION]?.takeFailure();
     if (failure !== undefined) throw failure;
     return true;
   }

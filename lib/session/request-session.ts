@@ -54,6 +54,9 @@ export class RequestSession implements SessionOwner {
   /** A write failed (too large, bad request options) or validation threw: the cookie stays. */
   #failed = false;
   #failure: unknown;
+  #failureTaken = false;
+  /** The version a write failed at (too large, bad request options): a later change retries. */
+  #failedVersion: number | undefined;
   #headersSent = false;
 
   constructor(
@@ -64,12 +67,14 @@ export class RequestSession implements SessionOwner {
     /** The carried seal's header as read on entry; `undefined` when not read yet. */
     private peeked: PeekedSeal | null | undefined,
   ) {
-    onHeaders(res, () => this.#writeHeaders());
+    // First used after the headers left (a timer, a stream's end): nothing can be written.
+    if (res.headersSent) this.#headersSent = true;
+    else onHeaders(res, () => this.#writeHeaders());
   }
 
   /** The session object, opened from the cookie on first use. */
   get current(): Session {
-    if (this.#failure !== undefined) throw this.#failure;
+    if (this.#failure !== undefined && !this.#failureTaken) throw this.#failure;
     return this.#session ?? this.#load();
   }
 
@@ -84,6 +89,7 @@ export class RequestSession implements SessionOwner {
         'request.session can only be set to a plain object (new data) or null (destroy)',
       );
     }
+    this.#warnIfLate('The session was replaced (request.session = { … })');
     if (this.#session === undefined) this.#load();
     this.#version++;
     this.#adopt(copyData(value as object));
@@ -103,8 +109,17 @@ export class RequestSession implements SessionOwner {
     if ('maxAge' in value && value.maxAge !== this.#ownMaxAge()) this.#maxAgeChosen = true;
   }
 
-  /** The error `validate` raised for this request, to fail it through Nest's exception layer. */
-  get failure(): unknown {
+  /**
+   * The error `validate` raised for this request, to fail it through Nest's exception layer.
+   * Once taken, the session reads as new and empty (exception filters may read it; nothing of
+   * the unchecked session is shown), and nothing is written: the client keeps its cookie.
+   */
+  takeFailure(): unknown {
+    if (this.#failure !== undefined && !this.#failureTaken) {
+      this.#failureTaken = true;
+      this.#ended = true;
+      this.#adopt({});
+    }
     return this.#failure;
   }
 
@@ -122,13 +137,23 @@ export class RequestSession implements SessionOwner {
     }
   }
 
-  changed(key: string): void {
+  changed(key: string, data: object): void {
+    if (data !== this.#data) {
+      this.runtime.warnLostChange(this.req, { key }, 'replaced');
+      return;
+    }
     this.#version++;
-    if (this.#headersSent) this.runtime.warnLateChange(this.req, key);
+    if (this.#headersSent) this.runtime.warnLostChange(this.req, { key }, 'late');
+  }
+
+  /** Says, once per route, that a change to the whole session came after the headers left. */
+  #warnIfLate(what: string): void {
+    if (this.#headersSent) this.runtime.warnLostChange(this.req, { what }, 'late');
   }
 
   /** Ends the session: the response expires the cookie and all its chunks. */
   destroy(): void {
+    this.#warnIfLate('The session was ended (destroy(), regenerate() or request.session = null)');
     if (this.#session === undefined) this.#load();
     this.#ended = true;
     // A save() asked for before the end no longer applies: Passport's logout calls save() then
@@ -145,6 +170,7 @@ export class RequestSession implements SessionOwner {
   }
 
   requestSave(): void {
+    this.#warnIfLate('save() was called');
     this.#saveRequested = true;
     this.#version++;
   }
@@ -289,7 +315,9 @@ export class RequestSession implements SessionOwner {
   /** Runs just before the headers are written; never throws into the platform. */
   #writeHeaders(): void {
     try {
-      if (this.#failed) return;
+      // A failed validation keeps the cookie. After a failed write, only a change made since (an
+      // exception filter ending or trimming the session) is tried again.
+      if (this.#failure !== undefined || this.#version === this.#failedVersion) return;
       const prepared = this.#prepared;
       const lines =
         prepared && this.#preparedStillHolds(prepared) ? prepared.lines : this.#linesOrFail();
@@ -313,6 +341,7 @@ export class RequestSession implements SessionOwner {
       return this.#lines();
     } catch (error) {
       this.#failed = true;
+      this.#failedVersion = this.#version;
       throw error;
     }
   }

@@ -6,8 +6,11 @@ export interface SessionOwner {
   isChanged(session: object): boolean;
   regenerate(): void;
   requestSave(): void;
-  /** Told of every change to the session's own keys (nested changes show in the JSON only). */
-  changed(key: string): void;
+  /**
+   * Told of every change to the session's own keys (nested changes show in the JSON only), with
+   * the data object changed: one the owner has replaced since is no longer its session.
+   */
+  changed(key: string, data: object): void;
 }
 
 /** The session object's own members: never data, never stored. */
@@ -69,7 +72,7 @@ class SessionHandler implements ProxyHandler<Record<string, unknown>> {
   set(target: Record<string, unknown>, key: string | symbol, value: unknown): boolean {
     if (typeof key === 'string') {
       if (SESSION_MEMBERS.has(key)) refuse(key);
-      this.owner.changed(key);
+      this.owner.changed(key, target);
     }
     return Reflect.set(target, key, value);
   }
@@ -81,13 +84,13 @@ class SessionHandler implements ProxyHandler<Record<string, unknown>> {
   ): boolean {
     if (typeof key === 'string') {
       if (SESSION_MEMBERS.has(key)) refuse(key);
-      this.owner.changed(key);
+      this.owner.changed(key, target);
     }
     return Reflect.defineProperty(target, key, descriptor);
   }
 
   deleteProperty(target: Record<string, unknown>, key: string | symbol): boolean {
-    if (typeof key === 'string') this.owner.changed(key);
+    if (typeof key === 'string') this.owner.changed(key, target);
     return Reflect.deleteProperty(target, key);
   }
 

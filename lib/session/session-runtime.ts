@@ -14,6 +14,9 @@ import type { CookieAttributes } from '../cookie/set-cookie.js';
 
 type Log = Pick<Logger, 'warn' | 'error' | 'log'>;
 
+/** A change to a session that may be lost: to one of its keys, or to the whole session. */
+export type LostChange = { key: string; what?: undefined } | { key?: undefined; what: string };
+
 /** How many distinct late changes are reported before the rest are only counted. */
 const LATE_CHANGE_REPORTS = 100;
 
@@ -126,17 +129,26 @@ export class SessionRuntime {
     );
   }
 
-  /** Says once per route and key that a change made after the headers left was lost. */
-  warnLateChange(req: IncomingMessage, key: string): void {
+  /**
+   * Says once per route and change that a change was lost: made after the headers left
+   * (`late`), or through a session object that was replaced earlier in the request.
+   */
+  warnLostChange(req: IncomingMessage, change: LostChange, why: 'late' | 'replaced'): void {
     const route = `${req.method ?? '?'} ${(req.url ?? '').split('?', 1)[0]}`;
-    const said = `${route} ${key}`;
+    const said = `${route} ${why} ${change.key ?? change.what}`;
     if (this.#lateChangesSaid.has(said) || this.#lateChangesSaid.size >= LATE_CHANGE_REPORTS)
       return;
     this.#lateChangesSaid.add(said);
+    const what =
+      change.key === undefined ? change.what : `The session key ${quote(change.key)} was changed`;
     this.log.warn(
-      `The session key ${quote(key)} was changed on ${quote(route)} after the response's headers were sent: ` +
-        'the change is lost. Finish changing the session before the response is sent (await the work ' +
-        'instead of leaving a promise or timer running).',
+      why === 'late'
+        ? `${what} on ${quote(route)} after the response's headers were sent: the change is lost. ` +
+            'Finish changing the session before the response is sent (await the work instead of ' +
+            'leaving a promise or timer running).'
+        : `${what} on ${quote(route)} through a session object that regenerate(), destroy() or a new ` +
+            'request.session had replaced: the change is lost. Read the session again after replacing ' +
+            'it (request.session, SessionService.get(), or what SessionService.regenerate() returns).',
     );
   }
 
