@@ -62,7 +62,8 @@ import { SessionService } from './session.service.js';
       inject: [Reflector, SessionRuntime],
     },
   ],
-  exports: [SessionService],
+  // The options token too, so that the application's providers can inject the module's copy.
+  exports: [SessionService, COOKIE_SESSION_OPTIONS],
 })
 export class CookieSessionModule
   extends ConfigurableModuleClass

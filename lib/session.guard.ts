@@ -7,7 +7,8 @@ import { SESSION, type SessionRequest } from './platform/session-request.js';
 import type { SessionRuntime } from './session/session-runtime.js';
 
 /**
- * The module's global guard, on every Nest route before the application's guards:
+ * The module's global guard, on every Nest route. Nest runs the global guards of the
+ * application's root module first, then this one, then route and controller guards:
  * - refuses cross-origin browser requests with unsafe methods (403), unless the `csrf` option
  *   is `false` or the route is `@CsrfExempt()`;
  * - fails the request through Nest's exception layer when the application's `validate` threw

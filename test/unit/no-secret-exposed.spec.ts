@@ -1,4 +1,12 @@
-import { Controller, Get, Req, type DynamicModule, type INestApplication } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Inject,
+  Injectable,
+  Req,
+  type DynamicModule,
+  type INestApplication,
+} from '@nestjs/common';
 import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { inspect } from 'node:util';
@@ -93,6 +101,12 @@ function expectNoSecret(label: string, value: unknown, depth = Infinity): void {
 
 /** What a handler saw of its request, rendered while the request was handled. */
 const seen: Record<string, string[]> = {};
+
+/** An application's provider that injects the module's options. */
+@Injectable()
+class OptionsReader {
+  constructor(@Inject(COOKIE_SESSION_OPTIONS) readonly options: CookieSessionOptions) {}
+}
 
 @Controller()
 class ProbeController {
@@ -218,6 +232,7 @@ describe('no secret or derived key is exposed', () => {
         noSessionModule: true,
         imports: [register(given)],
         controllers: [ProbeController],
+        providers: [OptionsReader],
       });
     });
     afterAll(() => app?.close());
@@ -233,6 +248,8 @@ describe('no secret or derived key is exposed', () => {
       expectNoSecret('COOKIE_SESSION_OPTIONS.legacy', kept.legacy);
       expectNoSecret('COOKIE_SESSION_OPTIONS.legacy.cookieSession', kept.legacy.cookieSession);
       expectNoSecret('COOKIE_SESSION_OPTIONS.legacy.cookieSessions', kept.legacy.cookieSessions);
+      // The application's providers can inject it, and get that copy.
+      expect(app.get(OptionsReader).options).toBe(kept);
     });
 
     it("leaves the application's own options object as it was", () => {
