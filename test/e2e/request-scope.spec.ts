@@ -56,7 +56,7 @@ class JsonController {
 }
 
 /**
- * A request the framework's body parser refuses (malformed JSON, a body too large) never
+ * A request the framework's body parser refuses (malformed JSON) never
  * reaches a handler, but it goes through the application's exception filters, which may read
  * the session like any other code of the request.
  */
@@ -78,7 +78,7 @@ describe.each(PLATFORMS)(
     });
     afterAll(() => app.close());
 
-    it('read the session in a filter for malformed JSON (400) and for a body too large (413)', async () => {
+    it('read the session in a filter for malformed JSON (a 400 from the body parser)', async () => {
       const login = await request(app.getHttpServer()).post('/login').expect(201);
       const malformed = await request(app.getHttpServer())
         .post('/json')
@@ -86,12 +86,6 @@ describe.each(PLATFORMS)(
         .set('Content-Type', 'application/json')
         .send('{"a":');
       expect([malformed.status, malformed.body]).toEqual([400, { status: 400, user: 'alice' }]);
-      const large = await request(app.getHttpServer())
-        .post('/json')
-        .set('Cookie', cookieHeader(login))
-        .set('Content-Type', 'application/json')
-        .send(JSON.stringify({ a: 'x'.repeat(2_000_000) }));
-      expect([large.status, large.body]).toEqual([413, { status: 413, user: 'alice' }]);
     });
 
     it('opens the request scope again after middleware that lost it', async () => {
