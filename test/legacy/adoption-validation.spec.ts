@@ -1,26 +1,21 @@
-import { Controller, Get, type INestApplication } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { Session, SessionCodec } from '../../lib/index.js';
+import { SessionCodec } from '../../lib/index.js';
 import { setCookies } from '../e2e/support/cookies.js';
 import { PLATFORMS, SECRET, createApp } from '../e2e/support/create-app.js';
 import { corruptCiphertext } from '../support/seal.js';
-import { logIn, startCookieSessionApp, type CookieSessionApp } from './cookie-session-app.js';
+import {
+  cookieHeaderOf,
+  logIn,
+  startCookieSessionApp,
+  type CookieSessionApp,
+} from './cookie-session-app.js';
+import { WhoAmIController } from './who-am-i.controller.js';
 
 const OLD_KEY = 'the old app key, as it always was';
 const ALICE = { id: 7, name: 'alice' };
 const MALLORY = { id: 13, name: 'mallory' };
 const codec = new SessionCodec({ secret: SECRET });
-
-@Controller()
-class WhoAmIController {
-  @Get('whoami')
-  whoami(@Session() session: Session) {
-    return { user: session.user ?? null, isNew: session.isNew };
-  }
-}
-
-const header = (cookies: Map<string, string>) =>
-  [...cookies].map(([name, value]) => `${name}=${value}`).join('; ');
 
 /**
  * A seal whose clear-text header says "in date, validated a moment ago" but which never opens:
@@ -63,7 +58,7 @@ describe.each(PLATFORMS)('validate and the replaced library cookies, on %s', (pl
     request(app!.getHttpServer()).get('/whoami').set('Cookie', cookie).expect(200);
 
   it('refuses a revoked user whose old cookie comes alone or beside a seal that does not open', async () => {
-    const old = header(await logIn(oldApp, MALLORY));
+    const old = cookieHeaderOf(await logIn(oldApp, MALLORY));
     revoked.add('mallory');
     for (const cookie of [old, `__Host-session=${lookalikeSeal()}; ${old}`]) {
       const res = await whoami(cookie);
@@ -74,7 +69,7 @@ describe.each(PLATFORMS)('validate and the replaced library cookies, on %s', (pl
   });
 
   it('adopts a user whose old cookie comes beside a seal that does not open, once validate keeps them', async () => {
-    const old = header(await logIn(oldApp, ALICE));
+    const old = cookieHeaderOf(await logIn(oldApp, ALICE));
     const res = await whoami(`__Host-session=${lookalikeSeal()}; ${old}`);
     expect(res.body).toEqual({ user: ALICE, isNew: false });
     expect(validated).toEqual(['alice']);
@@ -83,7 +78,7 @@ describe.each(PLATFORMS)('validate and the replaced library cookies, on %s', (pl
   });
 
   it('does not call validate for a seal that opens and is not due, though old cookies came too', async () => {
-    const old = header(await logIn(oldApp, MALLORY));
+    const old = cookieHeaderOf(await logIn(oldApp, MALLORY));
     const res = await whoami(`__Host-session=${codec.seal({ user: ALICE })}; ${old}`);
     expect(res.body).toEqual({ user: ALICE, isNew: false });
     expect(validated).toEqual([]);
@@ -92,11 +87,11 @@ describe.each(PLATFORMS)('validate and the replaced library cookies, on %s', (pl
   it('adopts none of the old cookies when one of them came twice (a copy tossed in beside them)', async () => {
     const own = await logIn(oldApp, ALICE);
     const tossed = await logIn(oldApp, MALLORY);
-    const res = await whoami(`${header(tossed)}; ${header(own)}`);
+    const res = await whoami(`${cookieHeaderOf(tossed)}; ${cookieHeaderOf(own)}`);
     expect(res.body).toEqual({ user: null, isNew: true });
     expect(setCookies(res)).toEqual([]);
     expect(validated).toEqual([]);
     // Either set alone is still adopted.
-    expect((await whoami(header(own))).body).toEqual({ user: ALICE, isNew: false });
+    expect((await whoami(cookieHeaderOf(own))).body).toEqual({ user: ALICE, isNew: false });
   });
 });

@@ -77,7 +77,11 @@ export async function sessionSeenBy(
   app: CookieSessionApp,
   cookies: Map<string, string>,
 ): Promise<unknown> {
-  const header = [...cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-  const response = await fetch(`${app.url}/`, { headers: { cookie: header } });
+  const response = await fetch(`${app.url}/`, { headers: { cookie: cookieHeaderOf(cookies) } });
   return response.json();
+}
+
+/** The Cookie header a browser holding only these cookies would send. */
+export function cookieHeaderOf(cookies: Map<string, string>): string {
+  return [...cookies].map(([name, value]) => `${name}=${value}`).join('; ');
 }

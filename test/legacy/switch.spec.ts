@@ -1,27 +1,21 @@
-import { Controller, Get, type INestApplication } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { Session, SessionCodec } from '../../lib/index.js';
+import { SessionCodec } from '../../lib/index.js';
 import { cookieHeader, setCookies } from '../e2e/support/cookies.js';
 import { PLATFORMS, SECRET, createApp } from '../e2e/support/create-app.js';
-import { logIn, startCookieSessionApp, type CookieSessionApp } from './cookie-session-app.js';
+import {
+  cookieHeaderOf,
+  logIn,
+  startCookieSessionApp,
+  type CookieSessionApp,
+} from './cookie-session-app.js';
+import { WhoAmIController } from './who-am-i.controller.js';
 import { asSentByBrowser, writeCookieSessionsValue } from './cookie-sessions-format.js';
 
 const OLD_KEYS = ['the old app key, as it always was', 'an even older key'];
 const OLD_SECRET = 'exactly-thirty-two-bytes-secret!';
 const ALICE = { id: 7, name: 'alice' };
 const codec = new SessionCodec({ secret: SECRET });
-
-@Controller()
-class WhoAmIController {
-  @Get('whoami')
-  whoami(@Session() session: Session) {
-    return { user: session.user ?? null, isNew: session.isNew };
-  }
-}
-
-/** The Cookie header a browser holding only these cookies would send. */
-const header = (cookies: Map<string, string>) =>
-  [...cookies].map(([name, value]) => `${name}=${value}`).join('; ');
 
 describe.each(PLATFORMS)('switching from the replaced libraries, on %s', (platform) => {
   let oldApp: CookieSessionApp;
@@ -49,7 +43,7 @@ describe.each(PLATFORMS)('switching from the replaced libraries, on %s', (platfo
     });
     const first = await request(app.getHttpServer())
       .get('/whoami')
-      .set('Cookie', header(oldCookies))
+      .set('Cookie', cookieHeaderOf(oldCookies))
       .expect(200);
     expect(first.body).toEqual({ user: ALICE, isNew: false });
     const lines = setCookies(first);
@@ -64,9 +58,9 @@ describe.each(PLATFORMS)('switching from the replaced libraries, on %s', (platfo
     // The browser now holds the seal only, and stays logged in on it.
     const next = await request(app.getHttpServer())
       .get('/whoami')
-      .set('Cookie', cookieHeader(first, header(oldCookies)))
+      .set('Cookie', cookieHeader(first, cookieHeaderOf(oldCookies)))
       .expect(200);
-    expect(cookieHeader(first, header(oldCookies))).not.toContain('session.sig');
+    expect(cookieHeader(first, cookieHeaderOf(oldCookies))).not.toContain('session.sig');
     expect(next.body).toEqual({ user: ALICE, isNew: false });
   });
 
@@ -108,7 +102,9 @@ describe.each(PLATFORMS)('switching from the replaced libraries, on %s', (platfo
         legacy: { cookieSession: { keys: OLD_KEYS }, until: new Date(Date.now() - 1000) },
       },
     });
-    const res = await request(app.getHttpServer()).get('/whoami').set('Cookie', header(oldCookies));
+    const res = await request(app.getHttpServer())
+      .get('/whoami')
+      .set('Cookie', cookieHeaderOf(oldCookies));
     expect(res.body).toEqual({ user: null, isNew: true });
   });
 });
