@@ -165,12 +165,13 @@ export function weaknessOf(secret: string | Buffer): string | undefined {
   // Letter case adds little to a guessable secret: `PasswordPASSWORD…` repeats as much.
   const units = isText ? Array.from(secret.toLowerCase(), (c) => c.codePointAt(0)!) : [...secret];
   const unit = isText ? 'character' : 'byte';
+  const text = isText ? secret : secret.toString('utf8');
   return (
     repetition(units, unit) ??
     tinyAlphabet(units, unit) ??
     sequence(units, unit) ??
-    documentedExample(isText ? secret : secret.toString('utf8')) ??
-    placeholderWords(isText ? secret : secret.toString('utf8'))
+    documentedExample(text) ??
+    placeholderWords(text)
   );
 }
 

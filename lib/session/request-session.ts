@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import onHeaders from 'on-headers';
 import { isHttps, isLocalhost } from '../cookie/request-security.js';
 import { appendSetCookies, markPrivate } from '../cookie/set-cookie.js';
-import { CookieSessionOptionsError, SessionTooLargeError } from '../errors.js';
+import { CookieSessionOptionsError, SessionTooLargeError, quote } from '../errors.js';
 import type { SessionRequestOptions } from '../options/cookie-session-options.interface.js';
 import type { SessionObject as Session } from './session-data.interface.js';
 import type { CarriedCookie } from './carried-cookie.js';
@@ -51,8 +51,7 @@ export class RequestSession implements SessionOwner {
   #prepared: Prepared | undefined;
   /** The session's JSON the last lines were made from (`undefined`: never opened). */
   #linesJson: string | undefined;
-  /** A write failed (too large, bad request options) or validation threw: the cookie stays. */
-  #failed = false;
+  /** What `validate` threw: the cookie stays. */
   #failure: unknown;
   #failureTaken = false;
   /** The version a write failed at (too large, bad request options): a later change retries. */
@@ -97,16 +96,17 @@ export class RequestSession implements SessionOwner {
 
   /** This request's options: a shallow copy of the module's, made on first use. */
   get options(): SessionRequestOptions {
-    return (this.#options ??= this.#copyOptions({}));
+    return (this.#options ??= this.#copyOptions({}, this.#ownMaxAge()));
   }
 
   set options(value: SessionRequestOptions) {
     if (value === null || typeof value !== 'object')
       throw new TypeError('request.sessionOptions must be an object');
-    this.#options = this.#copyOptions(value);
+    const own = this.#ownMaxAge();
+    this.#options = this.#copyOptions(value, own);
     // Handing back the lifetime the session already has (`{ ...req.sessionOptions, … }`)
     // chooses nothing: only another value replaces it.
-    if ('maxAge' in value && value.maxAge !== this.#ownMaxAge()) this.#maxAgeChosen = true;
+    if ('maxAge' in value && value.maxAge !== own) this.#maxAgeChosen = true;
   }
 
   /**
@@ -139,16 +139,16 @@ export class RequestSession implements SessionOwner {
 
   changed(key: string, data: object): void {
     if (data !== this.#data) {
-      this.runtime.warnLostChange(this.req, { key }, 'replaced');
+      this.runtime.warnLostChange(this.req, keyChanged(key), 'replaced');
       return;
     }
     this.#version++;
-    if (this.#headersSent) this.runtime.warnLostChange(this.req, { key }, 'late');
+    if (this.#headersSent) this.runtime.warnLostChange(this.req, keyChanged(key), 'late');
   }
 
   /** Says, once per route, that a change to the whole session came after the headers left. */
   #warnIfLate(what: string): void {
-    if (this.#headersSent) this.runtime.warnLostChange(this.req, { what }, 'late');
+    if (this.#headersSent) this.runtime.warnLostChange(this.req, what, 'late');
   }
 
   /** Ends the session: the response expires the cookie and all its chunks. */
@@ -191,7 +191,6 @@ export class RequestSession implements SessionOwner {
       if (valid !== true) this.destroy();
       else if (this.runtime.options.validateInterval > 0) this.#revalidated = true;
     } catch (error) {
-      this.#failed = true;
       this.#failure = error ?? new Error('validate() failed');
     }
   }
@@ -202,7 +201,8 @@ export class RequestSession implements SessionOwner {
    * @throws SessionTooLargeError (the client's cookie is then left as it was).
    */
   prepare(): void {
-    if (this.#failed || this.res.headersSent) return;
+    const failed = this.#failure !== undefined || this.#failedVersion !== undefined;
+    if (failed || this.res.headersSent) return;
     const version = this.#version;
     const lines = this.#linesOrFail();
     this.#prepared = { version, lines, json: this.#linesJson, options: this.#optionsNow() };
@@ -243,11 +243,11 @@ export class RequestSession implements SessionOwner {
     return { ...this.#options, expires: expires instanceof Date ? expires.getTime() : expires };
   }
 
-  #copyOptions(value: object): SessionRequestOptions {
-    const own = { maxAge: this.#ownMaxAge() };
+  /** `ownMaxAge`: the session's own lifetime, what `maxAge` is unless `value` sets it. */
+  #copyOptions(value: object, ownMaxAge: number): SessionRequestOptions {
     const copy = {
       ...this.runtime.requestDefaults,
-      ...own,
+      maxAge: ownMaxAge,
       ...value,
       name: this.runtime.options.name,
     };
@@ -340,7 +340,6 @@ export class RequestSession implements SessionOwner {
     try {
       return this.#lines();
     } catch (error) {
-      this.#failed = true;
       this.#failedVersion = this.#version;
       throw error;
     }
@@ -472,4 +471,8 @@ export class RequestSession implements SessionOwner {
     if (!https && !isLocalhost(this.req)) this.runtime.warnInsecureOnce();
     return true;
   }
+}
+
+function keyChanged(key: string): string {
+  return `The session key ${quote(key)} was changed`;
 }

@@ -14,9 +14,6 @@ import type { CookieAttributes } from '../cookie/set-cookie.js';
 
 type Log = Pick<Logger, 'warn' | 'error' | 'log'>;
 
-/** A change to a session that may be lost: to one of its keys, or to the whole session. */
-export type LostChange = { key: string; what?: undefined } | { key?: undefined; what: string };
-
 /** How many distinct late changes are reported before the rest are only counted. */
 const LATE_CHANGE_REPORTS = 100;
 
@@ -133,14 +130,12 @@ export class SessionRuntime {
    * Says once per route and change that a change was lost: made after the headers left
    * (`late`), or through a session object that was replaced earlier in the request.
    */
-  warnLostChange(req: IncomingMessage, change: LostChange, why: 'late' | 'replaced'): void {
+  warnLostChange(req: IncomingMessage, what: string, why: 'late' | 'replaced'): void {
     const route = `${req.method ?? '?'} ${(req.url ?? '').split('?', 1)[0]}`;
-    const said = `${route} ${why} ${change.key ?? change.what}`;
+    const said = `${route} ${why} ${what}`;
     if (this.#lateChangesSaid.has(said) || this.#lateChangesSaid.size >= LATE_CHANGE_REPORTS)
       return;
     this.#lateChangesSaid.add(said);
-    const what =
-      change.key === undefined ? change.what : `The session key ${quote(change.key)} was changed`;
     this.log.warn(
       why === 'late'
         ? `${what} on ${quote(route)} after the response's headers were sent: the change is lost. ` +
