@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { hostHeader } from './request-security.js';
 
 /**
  * Token-free protection against cross-site request forgery, judged as Go's
@@ -61,7 +62,7 @@ function single(value: string | string[] | undefined): string | undefined {
 
 /** The host the request was addressed to, normalised like an origin's. */
 function requestAuthority(headers: IncomingHttpHeaders, trustProxy: boolean): string | undefined {
-  let host = single(headers.host);
+  let host = single(hostHeader(headers));
   if (trustProxy) {
     // A proxy may append to the header: the first value is the host the browser asked for.
     const forwarded = headers['x-forwarded-host'];

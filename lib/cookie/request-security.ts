@@ -1,10 +1,19 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 
 /** The first value of a header that may be repeated or a comma-separated list. */
 export function firstHeaderValue(value: string | string[] | undefined): string | undefined {
   const first = Array.isArray(value) ? value[0] : value;
   return first?.split(',', 1)[0].trim();
+}
+
+/**
+ * The host a request was addressed to, as the client sent it: HTTP/2 carries it in the
+ * `:authority` pseudo-header (a Host header is optional there), HTTP/1 in Host. A request line
+ * of HTTP/1 cannot carry a header of that name.
+ */
+export function hostHeader(headers: IncomingHttpHeaders): string | string[] | undefined {
+  return headers[':authority'] ?? headers.host;
 }
 
 /** Whether the request reached us over HTTPS (or, with `trustProxy`, reached the proxy so). */
@@ -19,11 +28,12 @@ export function isHttps(req: IncomingMessage, trustProxy: boolean): boolean {
  * `[::1]`): browsers treat those origins as secure and keep Secure cookies from plain HTTP.
  */
 export function isLocalhost(req: IncomingMessage): boolean {
-  const host = req.headers.host?.toLowerCase();
-  if (!host) return false;
-  const hostname = host.startsWith('[')
-    ? host.slice(0, host.indexOf(']') + 1)
-    : host.split(':', 1)[0];
+  const host = hostHeader(req.headers);
+  if (typeof host !== 'string' || host === '') return false;
+  const lower = host.toLowerCase();
+  const hostname = lower.startsWith('[')
+    ? lower.slice(0, lower.indexOf(']') + 1)
+    : lower.split(':', 1)[0];
   return (
     hostname === 'localhost' ||
     hostname.endsWith('.localhost') ||

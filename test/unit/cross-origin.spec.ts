@@ -163,6 +163,20 @@ describe('Origin against Host', () => {
   });
 });
 
+describe('HTTP/2 :authority', () => {
+  it('stands for Host, which HTTP/2 requests may leave out', () => {
+    const headers = { ':authority': 'a.test:8443' };
+    expect(verdict('POST', { ...headers, origin: 'https://a.test:8443' })).toBe('pass');
+    expect(verdict('POST', { ...headers, origin: 'https://evil.test' })).toBe('refused');
+  });
+
+  it('is what the request was addressed to when a Host header differs', () => {
+    const headers = { ':authority': 'a.test', host: 'evil.test' };
+    expect(verdict('POST', { ...headers, origin: 'https://a.test' })).toBe('pass');
+    expect(verdict('POST', { ...headers, origin: 'https://evil.test' })).toBe('refused');
+  });
+});
+
 describe('X-Forwarded-Host', () => {
   const behindProxy: CrossOriginPolicy = { trustedOrigins: new Set(), trustProxy: true };
 

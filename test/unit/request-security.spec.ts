@@ -41,6 +41,13 @@ describe('isLocalhost', () => {
   it('says no when there is no Host header', () => {
     expect(isLocalhost(requestTo(undefined))).toBe(false);
   });
+
+  it('reads the HTTP/2 :authority when there is no Host header', () => {
+    const to = (authority: string) =>
+      ({ headers: { ':authority': authority }, socket: {} }) as unknown as IncomingMessage;
+    expect(isLocalhost(to('127.0.0.1:3000'))).toBe(true);
+    expect(isLocalhost(to('example.com'))).toBe(false);
+  });
 });
 
 describe('isHttps', () => {
