@@ -22,6 +22,7 @@ interface ExpressAppLike {
  *   `passport.session()`): a due validation completes before any of it can read the session.
  *   It opens the request scope that `SessionService` reads, so that exception filters have it
  *   too for errors raised before the routes (a body parser refusing a body).
+ * - A request body's events are emitted inside the scope (see `emitBodyEventsInScope`).
  * - A second layer, added where Nest configures middleware (after its body parsers and before
  *   the routes), opens the scope again for a request whose middleware lost the async context
  *   (a stream callback not bound to it).
@@ -32,6 +33,7 @@ export function installOnExpress(app: ExpressAppLike, runtime: SessionRuntime): 
 
   app.use((req, _res, next) =>
     requestScope.run(req, () => {
+      emitBodyEventsInScope(req);
       const validation = enterRequest(req, runtime, req);
       if (validation) validation.then(() => next(), next);
       else next();
@@ -48,4 +50,23 @@ export function installOnExpress(app: ExpressAppLike, runtime: SessionRuntime): 
   app.use((req, _res, next) =>
     requestScope.getStore() === req ? next() : requestScope.run(req, next),
   );
+}
+
+/**
+ * A body's events come from the socket, outside the request's scope, and a slow client's body
+ * arrives after the request entered it: upload middleware calls the application back from them
+ * (multer's `fileFilter` and `storage`). Emitted inside the scope, they let `SessionService`
+ * work there as everywhere else. A request without a body pays nothing.
+ */
+function emitBodyEventsInScope(req: SessionRequest): void {
+  const { headers } = req;
+  const length = headers['content-length'];
+  if (headers['transfer-encoding'] === undefined && (length === undefined || length === '0'))
+    return;
+  const emit = req.emit;
+  req.emit = function emitInScope(this: SessionRequest, ...args: Parameters<typeof emit>) {
+    return requestScope.getStore() === req
+      ? emit.apply(this, args)
+      : requestScope.run(req, () => emit.apply(this, args));
+  } as typeof emit;
 }
