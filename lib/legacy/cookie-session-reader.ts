@@ -4,6 +4,7 @@ import {
   parseJsonObject,
   type CookieGetter,
   type LegacyCookie,
+  type LegacyCookieScope,
 } from './legacy-cookie.js';
 
 /** Options of {@link CookieSessionReader}: the old middleware's own `keys` and `name`. */
@@ -15,6 +16,8 @@ export interface CookieSessionReaderOptions {
    * @default 'session' (cookie-session 2.x; 1.x used 'express:sess')
    */
   readonly name?: string;
+  /** Where the old cookies live (the old app's `path` and `domain`; path '/' by default). */
+  readonly scope?: LegacyCookieScope;
 }
 
 /** Length of a Keygrip HMAC-SHA1 signature: 20 bytes in unpadded base64. */
@@ -28,6 +31,7 @@ const SIGNATURE_LENGTH = 27;
 export class CookieSessionReader {
   /** The cookies a session of this format lives in: `[name, name.sig]`. */
   readonly names: readonly string[];
+  readonly scope: LegacyCookieScope;
   readonly #name: string;
   // Keys are held where neither util.inspect nor JSON.stringify can reach them.
   readonly #keys: readonly Buffer[];
@@ -40,6 +44,7 @@ export class CookieSessionReader {
     // Copies, taken as Keygrip used them: a string key is HMAC'ed as its UTF-8 bytes.
     this.#keys = options.keys.map((key) => Buffer.from(key));
     this.names = Object.freeze([name, `${name}.sig`]);
+    this.scope = Object.freeze({ path: '/', ...options.scope });
   }
 
   /** The session the request's cookies carry, or `undefined` (never throws). */
@@ -51,7 +56,7 @@ export class CookieSessionReader {
       if (value.length === 0 || value.length > MAX_LEGACY_VALUE_LENGTH) return undefined;
       if (!this.#verify(`${this.#name}=${value}`, signature)) return undefined;
       const data = decode(value);
-      return data === undefined ? undefined : { data, names: this.names };
+      return data === undefined ? undefined : { data, names: this.names, scope: this.scope };
     } catch {
       return undefined;
     }

@@ -4,6 +4,7 @@ import {
   parseJsonObject,
   type CookieGetter,
   type LegacyCookie,
+  type LegacyCookieScope,
 } from './legacy-cookie.js';
 
 /** Options of {@link CookieSessionsReader}: the old middleware's own `secret`, `name`, `timeout`. */
@@ -20,6 +21,8 @@ export interface CookieSessionsReaderOptions {
    * @default 86400000 (24 hours)
    */
   readonly timeout?: number;
+  /** Where the old cookie lives (the old app's `path` and `domain`; path '/' by default). */
+  readonly scope?: LegacyCookieScope;
 }
 
 export const DEFAULT_COOKIE_SESSIONS_TIMEOUT = 86_400_000;
@@ -38,6 +41,7 @@ const HEX = /^[0-9a-f]*$/i;
 export class CookieSessionsReader {
   /** The cookie a session of this format lives in: `[name]`. */
   readonly names: readonly string[];
+  readonly scope: LegacyCookieScope;
   readonly #name: string;
   readonly #timeout: number;
   // The key is held where neither util.inspect nor JSON.stringify can reach it.
@@ -52,6 +56,7 @@ export class CookieSessionsReader {
     this.#name = options.name ?? '_node';
     this.#timeout = options.timeout ?? DEFAULT_COOKIE_SESSIONS_TIMEOUT;
     this.names = Object.freeze([this.#name]);
+    this.scope = Object.freeze({ path: '/', ...options.scope });
   }
 
   /** The session the request's cookie carries, or `undefined` (never throws). */
@@ -68,7 +73,7 @@ export class CookieSessionsReader {
       // As the old library: valid while t + timeout is still ahead of the clock.
       if (time + this.#timeout <= now || time > now + CLOCK_SKEW_MS) return undefined;
       if (data === null || typeof data !== 'object' || Array.isArray(data)) return undefined;
-      return { data: data as Record<string, unknown>, names: this.names };
+      return { data: data as Record<string, unknown>, names: this.names, scope: this.scope };
     } catch {
       return undefined;
     }

@@ -4,6 +4,14 @@ export interface LegacyCookie {
   readonly data: Record<string, unknown>;
   /** The cookies that carried it: the response expires them once the data is re-sealed. */
   readonly names: readonly string[];
+  /** Where those cookies live: a browser drops a cookie only for its own path and domain. */
+  readonly scope: LegacyCookieScope;
+}
+
+/** The `path` and `domain` the old library set its cookies with. */
+export interface LegacyCookieScope {
+  readonly path: string;
+  readonly domain?: string;
 }
 
 /** Reads the request's cookie of that name: its value, or `undefined` when it was not sent. */

@@ -1,13 +1,27 @@
 import { types } from 'node:util';
+import { serialize } from 'cookie';
 import { CookieSessionReader } from './cookie-session-reader.js';
 import { CookieSessionsReader } from './cookie-sessions-reader.js';
+import type { LegacyCookieScope } from './legacy-cookie.js';
 
 /** Reading the sessions of the libraries this one replaces, so switching logs nobody out. */
 export interface LegacyOptions {
-  /** expressjs/cookie-session: the old `keys` (newest first) and cookie `name` (default 'session'). */
-  cookieSession?: { keys: (string | Buffer)[]; name?: string };
-  /** auth0 cookie-sessions: the old `secret`, cookie `name` (default '_node') and `timeout` (ms). */
-  cookieSessions?: { secret: string | Buffer; name?: string; timeout?: number };
+  /**
+   * expressjs/cookie-session: the old `keys` (newest first), cookie `name` (default 'session'),
+   * and the old cookie's `path` (default '/') and `domain`, so that it can be expired.
+   */
+  cookieSession?: { keys: (string | Buffer)[]; name?: string; path?: string; domain?: string };
+  /**
+   * auth0 cookie-sessions: the old `secret`, cookie `name` (default '_node'), `timeout` (ms),
+   * and the old cookie's `path` (default '/') and `domain`, so that it can be expired.
+   */
+  cookieSessions?: {
+    secret: string | Buffer;
+    name?: string;
+    timeout?: number;
+    path?: string;
+    domain?: string;
+  };
   /** After this date the old cookies are no longer read. */
   until?: Date;
 }
@@ -70,7 +84,7 @@ export function resolveLegacyOptions(value: unknown, fail: FailOption): Resolved
 function cookieSession(value: unknown, fail: FailOption): CookieSessionReader {
   const path = 'legacy.cookieSession';
   const options = objectAt(value, path, fail, "{ keys: ['old key', …], name?: 'session' }");
-  refuseUnknown(options, path, ['keys', 'name'], fail);
+  refuseUnknown(options, path, ['keys', 'name', 'path', 'domain'], fail);
   const { keys } = options;
   if (!Array.isArray(keys) || keys.length === 0) {
     fail(
@@ -83,13 +97,17 @@ function cookieSession(value: unknown, fail: FailOption): CookieSessionReader {
       fail(`${path}.keys[${i}]`, "must be a string or a Buffer: the old app's key, as it was");
     }
   });
-  return new CookieSessionReader({ keys, name: cookieName(options.name, path, 'session', fail) });
+  return new CookieSessionReader({
+    keys,
+    name: cookieName(options.name, path, 'session', fail),
+    scope: cookieScope(options, path, fail),
+  });
 }
 
 function cookieSessions(value: unknown, fail: FailOption): CookieSessionsReader {
   const path = 'legacy.cookieSessions';
   const options = objectAt(value, path, fail, "{ secret: 'old secret', name?: '_node', timeout? }");
-  refuseUnknown(options, path, ['secret', 'name', 'timeout'], fail);
+  refuseUnknown(options, path, ['secret', 'name', 'timeout', 'path', 'domain'], fail);
   const { secret, timeout } = options;
   if (typeof secret !== 'string' && !Buffer.isBuffer(secret)) {
     fail(`${path}.secret`, 'must be a string or a Buffer: the old app\'s "secret", as it was');
@@ -111,7 +129,40 @@ function cookieSessions(value: unknown, fail: FailOption): CookieSessionsReader 
     secret,
     name: cookieName(options.name, path, '_node', fail),
     timeout: timeout as number | undefined,
+    scope: cookieScope(options, path, fail),
   });
+}
+
+/** The old cookie's `path` and `domain`, as the old app set them (checked as cookie attributes). */
+function cookieScope(
+  options: Record<string, unknown>,
+  option: string,
+  fail: FailOption,
+): LegacyCookieScope {
+  const scope: { path: string; domain?: string } = { path: '/' };
+  for (const key of ['path', 'domain'] as const) {
+    const value = options[key];
+    if (value === undefined) continue;
+    let valid =
+      typeof value === 'string' && (key === 'path' ? value.startsWith('/') : value !== '');
+    if (valid) {
+      try {
+        serialize('x', '', { [key]: value });
+      } catch {
+        valid = false;
+      }
+    }
+    if (!valid) {
+      fail(
+        `${option}.${key}`,
+        key === 'path'
+          ? "must be the old cookie's path as the old app set it, starting with '/' (the default)"
+          : "must be the old cookie's domain as the old app set it, e.g. 'example.com', or left out",
+      );
+    }
+    scope[key] = value as string;
+  }
+  return scope;
 }
 
 function cookieName(value: unknown, path: string, fallback: string, fail: FailOption): string {

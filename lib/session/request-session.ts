@@ -7,7 +7,12 @@ import type { SessionRequestOptions } from '../options/cookie-session-options.in
 import type { SessionObject as Session } from './session-data.interface.js';
 import type { CarriedCookie } from './carried-cookie.js';
 import { attributesOf, checkRequestOptions } from './request-options.js';
-import { clearLines, sealLines, type LinesInput } from './session-cookie-lines.js';
+import {
+  clearLines,
+  sealLines,
+  type LinesInput,
+  type ReplacedCookies,
+} from './session-cookie-lines.js';
 import { copyData, createSessionObject, type SessionOwner } from './session-object.js';
 import type { SessionRuntime } from './session-runtime.js';
 import { toJson, type OpenedSession, type PeekedSeal } from './session-sealer.js';
@@ -26,7 +31,7 @@ interface Incoming extends Omit<OpenedSession, 'issuedAt' | 'expiresAt'> {
   readonly issuedAt: number;
   readonly expiresAt: number;
   /** Set when adopted from a replaced library's cookies: those cookies, to expire. */
-  readonly adopted?: readonly string[];
+  readonly adopted?: ReplacedCookies;
 }
 
 /**
@@ -298,7 +303,7 @@ export class RequestSession implements SessionOwner {
           validatedAt: 0,
           lifetime: 0,
           keyIndex: 0,
-          adopted: adopted.names,
+          adopted: { names: adopted.names, scope: adopted.scope },
         };
         return session;
       }
@@ -457,11 +462,10 @@ export class RequestSession implements SessionOwner {
       this.#options === undefined
         ? this.runtime.defaultAttributes(secure)
         : attributesOf(options, secure);
-    const names = this.carried?.names ?? [];
-    const adopted = this.#incoming?.adopted;
-    const carried = adopted === undefined ? names : [...names, ...adopted];
+    const carried = this.carried?.names ?? [];
+    const replaced = this.#incoming?.adopted;
     const { name, maxChunks } = this.runtime.options;
-    return { name, maxChunks, attributes, carried };
+    return { name, maxChunks, attributes, carried, replaced };
   }
 
   #secure(options: Readonly<SessionRequestOptions>): boolean {

@@ -1,13 +1,22 @@
 import { chunkIndex, chunkName, splitIntoChunks } from '../cookie/chunks.js';
 import { clearCookieLine, setCookieLine, type CookieAttributes } from '../cookie/set-cookie.js';
+import type { LegacyCookieScope } from '../legacy/legacy-cookie.js';
+
+/** Cookies of a replaced library that the session was adopted from, and where they live. */
+export interface ReplacedCookies {
+  readonly names: readonly string[];
+  readonly scope: LegacyCookieScope;
+}
 
 /** The `Set-Cookie` lines of one response for session cookie `name`. */
 export interface LinesInput {
   readonly name: string;
   readonly maxChunks: number;
   readonly attributes: CookieAttributes;
-  /** Cookies of this session (and of replaced libraries) the request carried. */
+  /** Cookies of this session the request carried. */
   readonly carried: readonly string[];
+  /** A replaced library's cookies the session was adopted from, to expire. */
+  readonly replaced?: ReplacedCookies;
 }
 
 /**
@@ -32,11 +41,21 @@ export function sealLines(
     const index = chunkIndex(input.name, name);
     if (index === -1 || index >= chunks.length) lines.push(clearCookieLine(name, input.attributes));
   }
+  if (input.replaced !== undefined) lines.push(...replacedLines(input.replaced, input.attributes));
   return lines;
 }
 
 /** Lines expiring the session cookie and everything the request carried of it. */
 export function clearLines(input: LinesInput): string[] {
   const names = new Set([input.name, ...input.carried]);
-  return [...names].map((n) => clearCookieLine(n, input.attributes));
+  const lines = [...names].map((n) => clearCookieLine(n, input.attributes));
+  if (input.replaced !== undefined) lines.push(...replacedLines(input.replaced, input.attributes));
+  return lines;
+}
+
+/** Lines expiring a replaced library's cookies at their own path and domain. */
+function replacedLines(replaced: ReplacedCookies, attributes: CookieAttributes): string[] {
+  const { path, domain } = replaced.scope;
+  const where: CookieAttributes = { ...attributes, path, domain };
+  return replaced.names.map((name) => clearCookieLine(name, where));
 }

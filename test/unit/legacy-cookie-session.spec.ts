@@ -44,7 +44,11 @@ describe('CookieSessionReader on cookies the cookie-session package wrote', () =
     const cookies = await logIn(await start({ keys: [KEY] }), ADA);
     expect([...cookies.keys()]).toEqual(['session', 'session.sig']);
     const read = new CookieSessionReader({ keys: [KEY] }).read(getter(cookies));
-    expect(read).toEqual({ data: { user: ADA }, names: ['session', 'session.sig'] });
+    expect(read).toEqual({
+      data: { user: ADA },
+      names: ['session', 'session.sig'],
+      scope: { path: '/' },
+    });
   });
 
   it('reads a 1.x-style session under the name "express:sess"', async () => {

@@ -25,7 +25,7 @@ function tamper(value: string, index: number): string {
 describe('CookieSessionsReader', () => {
   it('reads a valid cookie under the default name "_node"', () => {
     const read = reader().read(only('_node', valid()), NOW);
-    expect(read).toEqual({ data: DATA, names: ['_node'] });
+    expect(read).toEqual({ data: DATA, names: ['_node'], scope: { path: '/' } });
   });
 
   it('reads the value as the browser sends it, with "$" percent-encoded', () => {

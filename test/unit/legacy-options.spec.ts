@@ -122,6 +122,39 @@ describe('resolveLegacyOptions', () => {
     );
   });
 
+  it("keeps each old cookie's path and domain, path '/' when not given", () => {
+    const resolved = resolve({
+      cookieSession: { keys: ['k'], path: '/app', domain: 'example.test' },
+      cookieSessions: { secret: SECRET_32 },
+    })!;
+    expect(resolved.readers.map((reader) => reader.scope)).toEqual([
+      { path: '/app', domain: 'example.test' },
+      { path: '/' },
+    ]);
+  });
+
+  it.each([
+    ['path', 'app'],
+    ['path', ''],
+    ['path', '/a;b'],
+    ['path', 42],
+    ['domain', 'exa mple.test'],
+    ['domain', 'a;b'],
+    ['domain', ''],
+    ['domain', ['example.test']],
+  ])("refuses an old cookie's %s of %p", (key, value) => {
+    expectFailure(
+      { cookieSession: { keys: ['k'], [key]: value } },
+      `legacy.cookieSession.${key}`,
+      `the old cookie's ${key}`,
+    );
+    expectFailure(
+      { cookieSessions: { secret: SECRET_32, [key]: value } },
+      `legacy.cookieSessions.${key}`,
+      `the old cookie's ${key}`,
+    );
+  });
+
   it.each(['', 'two words', 'semi;colon', 'a=b', 'quo"te', 42])(
     'refuses a cookie name that is no cookie-name token: %p',
     (name) => {
