@@ -73,7 +73,10 @@ export interface CookieSessionOptions {
    * The server still enforces `maxAge`. @default false
    */
   sessionCookie?: boolean;
-  /** A fixed expiry date for the cookie and the seal; when set it wins over `maxAge`. */
+  /**
+   * A fixed expiry date for the cookie and the seal. Refused together with `maxAge`/`timeout`:
+   * a cookie has one expiry.
+   */
   expires?: Date;
   /** Cookie `Path`. @default '/' */
   path?: string;

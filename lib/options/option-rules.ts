@@ -129,7 +129,13 @@ export const OPTION_RULES = {
   httpOnly: boolean,
   secure: oneOf(true, false, 'auto'),
   secureProxy: boolean,
-  sameSite: oneOf('lax', 'strict', 'none', false),
+  sameSite: (value, option) =>
+    value === true
+      ? fail(
+          option,
+          "must be one of 'lax', 'strict', 'none', false (got true; cookie-session's true is 'strict')",
+        )
+      : oneOf('lax', 'strict', 'none', false)(value, option),
   partitioned: boolean,
   priority: oneOf('low', 'medium', 'high'),
   overwrite: boolean,

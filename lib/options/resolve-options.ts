@@ -83,7 +83,7 @@ export function resolveOptions(input: CookieSessionOptions): CheckedOptions {
   if (legacy?.readers.some((reader) => reader.names.includes(name))) {
     fail(
       'legacy',
-      `reads a cookie named "${name}", the name of the new session cookie: give the new cookie another name (the default "__Host-session" works)`,
+      `reads a cookie named "${name}", the name of the new session cookie: give the new cookie another "name", e.g. 'sid' (the default is "__Host-session" only with secure: true, path '/' and no domain)`,
     );
   }
   const secureProxy = input.secureProxy ?? false;

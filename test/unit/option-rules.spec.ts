@@ -94,6 +94,7 @@ describe('option rules', () => {
   it.each([
     ['secure', 'yes', "'auto'"],
     ['sameSite', 'Lax', "'lax'"],
+    ['sameSite', true, "cookie-session's true is 'strict'"],
     ['priority', 'urgent', "'low'"],
     ['httpOnly', 'true', 'true or false'],
     ['globalInterceptor', 1, 'true or false'],

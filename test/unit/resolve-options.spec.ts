@@ -88,6 +88,12 @@ describe('resolveOptions', () => {
       expectFailure({ secret: SECRET, expires, timeout: 1000 }, 'expires', 'timeout');
     });
 
+    it('refuses a new cookie named as an old one, saying how to name it when the default is "session"', () => {
+      const legacy = { cookieSession: { keys: ['old key'] } };
+      expectFailure({ secret: SECRET, domain: 'example.com', legacy }, 'legacy', `e.g. 'sid'`);
+      expectFailure({ secret: SECRET, name: 'session', legacy }, 'legacy', 'another "name"');
+    });
+
     it('refuses secret and keys together, and requires one of them with a way to generate it', () => {
       expectFailure({ secret: SECRET, keys: [SECRET_2] }, 'secret', 'keys');
       expectFailure({}, 'secret', 'required', 'randomBytes', 'keys');
