@@ -4,17 +4,33 @@ import type { SessionRuntime } from '../session/session-runtime.js';
 import { installOnExpress } from './express.js';
 import { checkFastifyHook, installOnFastify } from './fastify.js';
 
+/** The platform instances (an Express app, a Fastify instance) a module is installed on. */
+const installed = new WeakSet<object>();
+
 /**
  * Connects the module to the application's HTTP platform.
  * @returns a check to run once the application has started (it fails the start if something
  * undid the installation).
- * @throws SessionPlatformError for a platform other than Express or Fastify.
+ * @throws SessionPlatformError for a platform other than Express or Fastify, or when the module
+ * is already installed on this application (imported twice).
  */
 export function installOnPlatform(
   adapter: AbstractHttpAdapter | undefined,
   runtime: SessionRuntime,
 ): () => void {
   const type = adapter?.getType?.();
+  const instance: unknown = adapter?.getInstance?.();
+  if (instance !== null && (typeof instance === 'object' || typeof instance === 'function')) {
+    // A second forRoot() would silently take over on Express and clash on Fastify.
+    if (installed.has(instance)) {
+      throw new SessionPlatformError(
+        'CookieSessionModule is imported more than once in this application (forRoot() or ' +
+          'forRootAsync() in two modules): import it once, in the root module. It is global: ' +
+          'SessionService and @Session() work in every module.',
+      );
+    }
+    installed.add(instance);
+  }
   if (type === 'express') {
     installOnExpress(adapter!.getInstance(), runtime);
     return () => undefined;

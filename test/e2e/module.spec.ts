@@ -143,6 +143,14 @@ describe.each(PLATFORMS)('CookieSessionModule, on %s', (platform) => {
     }
   });
 
+  it('fails the boot when a feature module imports it a second time, saying to import it once', async () => {
+    @Module({ imports: [CookieSessionModule.forRoot({ secret: SECRET, maxAge: 60_000 })] })
+    class AuthModule {}
+    await expect(
+      boot(platform, [CookieSessionModule.forRoot({ secret: SECRET }), AuthModule]),
+    ).rejects.toThrow(/imported more than once in this application.*import it once/);
+  });
+
   it('fails the boot from forRootAsync too, before any request', async () => {
     await expect(
       boot(platform, [
