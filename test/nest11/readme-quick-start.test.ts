@@ -1,7 +1,8 @@
 /**
  * The README's Quick start on NestJS 11 (CommonJS), as its note says: the same files, with
  * `^11.0.0` for the `@nestjs/*` packages and no `"type": "module"`. TypeScript then compiles to
- * CommonJS, and Node's require(esm) loads the packed tarball.
+ * CommonJS, and Node's require(esm) loads the packed tarball. Jest in CommonJS mode, with the
+ * entries the README adds to its config, runs a test of that app.
  *
  * The project lives under test/nest11/.tmp/ (git-ignored), so `@nestjs/*` resolves to the
  * NestJS 11 of test/nest11/node_modules and TypeScript and @types/node to the repo root's.
@@ -20,6 +21,31 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../..');
 const TMP = path.join(HERE, '.tmp');
 const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+const JEST = path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
+
+/** A test of the app as a NestJS 11 user writes one: ts-jest, CommonJS, no ESM mode. */
+const APP_TEST = `import { describe, expect, it } from '@jest/globals';
+import { Test } from '@nestjs/testing';
+import type { AddressInfo } from 'node:net';
+
+describe('the app under jest', () => {
+  it('counts views in its session cookie', async () => {
+    process.env.SESSION_SECRET = 'Jq7vR2xL9tW4mZ8pK3cY6hN1bF5dS0gA';
+    const { AppModule } = await import('./app.module.js');
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+    const app = moduleRef.createNestApplication({ logger: false });
+    await app.listen(0, '127.0.0.1');
+    try {
+      const { port } = app.getHttpServer().address() as AddressInfo;
+      const res = await fetch(\`http://127.0.0.1:\${port}/\`);
+      expect(await res.json()).toEqual({ views: 1, user: null });
+      expect(res.headers.getSetCookie().join()).toContain('__Host-session=');
+    } finally {
+      await app.close();
+    }
+  });
+});
+`;
 
 const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
 const note = readme.slice(readme.indexOf('**NestJS 11 (CommonJS)**')).split('\n\n', 1)[0];
@@ -78,4 +104,27 @@ describe("the README's Quick start on NestJS 11 (CommonJS)", () => {
   });
 
   checkQuickStartApp(() => app);
+
+  it('runs its tests under jest in CommonJS mode with the entries the README adds', async () => {
+    const block = quickStartFiles(readme).find((file) => file.variant === 'jest');
+    expect(block).toBeDefined();
+    const appDir = path.join(work, 'app');
+    // The README's entries, in a config that otherwise holds what any such project has.
+    const config = {
+      ...JSON.parse(block!.code),
+      rootDir: appDir,
+      testRegex: 'src/.*\\.spec\\.ts$',
+      moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+    };
+    writeFileSync(path.join(appDir, 'jest.config.json'), JSON.stringify(config));
+    writeFileSync(path.join(appDir, 'src', 'app.spec.ts'), APP_TEST);
+    const tested = await run(
+      process.execPath,
+      [JEST, '--config', 'jest.config.json', '--ci'],
+      appDir,
+      120_000,
+    );
+    if (tested.code !== 0) throw new Error(describeFailure('jest (CommonJS)', tested));
+    expect(tested.stderr).toMatch(/Tests:\s+1 passed/);
+  }, 150_000);
 });
