@@ -33,6 +33,7 @@ export class SessionRuntime {
   #legacyClosedSaid = false;
   #insecureSaid = false;
   #adoptedTooLargeSaid = false;
+  #legacyUnreadSaid = false;
   readonly #lateChangesSaid = new Set<string>();
 
   /** @throws CookieSessionOptionsError when the options are invalid. */
@@ -99,7 +100,23 @@ export class SessionRuntime {
       const adopted = reader.read(get);
       if (adopted) return adopted;
     }
+    this.#warnLegacyUnreadOnce();
     return undefined;
+  }
+
+  /**
+   * Said once: a replaced library's cookie that does not read logs its user out, which for
+   * every returning user means the `legacy` keys are not the old app's.
+   */
+  #warnLegacyUnreadOnce(): void {
+    if (this.#legacyUnreadSaid) return;
+    this.#legacyUnreadSaid = true;
+    this.log.warn(
+      'A cookie of the replaced session library came in and could not be read (not signed or ' +
+        'encrypted with the configured legacy keys or secret, altered, or expired): its user ' +
+        'starts a new session. If returning users are all logged out, check that "legacy" holds ' +
+        "the old app's keys or secret exactly as they were. Said once.",
+    );
   }
 
   /** Said once: an adopted session stays in the replaced library's cookie. */
