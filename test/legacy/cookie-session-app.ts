@@ -34,6 +34,8 @@ type SessionRequest = Request & { session: Record<string, unknown> | null };
 export async function startCookieSessionApp(options: {
   keys: (string | Buffer)[];
   name?: string;
+  domain?: string;
+  path?: string;
 }): Promise<CookieSessionApp> {
   const app = express();
   app.use(cookieSession(options));
