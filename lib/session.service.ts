@@ -1,5 +1,7 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import { chunkName, splitIntoChunks } from './cookie/chunks.js';
+import { refusalByOrigin } from './cookie/cross-origin.js';
 import { SessionOutsideRequestError } from './errors.js';
 import type { SessionRequestOptions } from './options/cookie-session-options.interface.js';
 import { requestScope } from './platform/request-scope.js';
@@ -96,8 +98,15 @@ export class SessionService {
    * `validateInterval` it calls `validate` every time the seal's last validation (over HTTP, or
    * when it was sealed) is older than the interval.
    *
-   * @param request passed to `validate` as its second argument (e.g. the upgrade request).
-   * @returns the data, or `undefined` when there is no valid session or `validate` refused it.
+   * With the cross-origin check on (`csrf`, the default), a request sent by a browser page of
+   * another origin that is not in `csrf.trustedOrigins` gets no session: a WebSocket handshake
+   * from such a page would otherwise open a connection as the user (cross-site WebSocket
+   * hijacking).
+   *
+   * @param request the upgrade request (its headers are checked as above); also passed to
+   * `validate` as its second argument.
+   * @returns the data, or `undefined` when there is no valid session, the request came from a
+   * page of another origin, or `validate` refused it.
    * @throws (rejects with) what `validate` threw or rejected with: refuse the caller then, never
    * let the session through unchecked.
    */
@@ -105,6 +114,7 @@ export class SessionService {
     header: string | undefined,
     request?: unknown,
   ): Promise<T | undefined> {
+    if (this.fromOtherOrigin(request)) return undefined;
     const now = Date.now();
     const opened = this.open(header, now);
     if (opened === undefined) return undefined;
@@ -118,6 +128,14 @@ export class SessionService {
       if (valid !== true) return undefined;
     }
     return opened.data as T;
+  }
+
+  /** Whether a browser page of another origin, not trusted by `csrf`, sent `request`. */
+  private fromOtherOrigin(request: unknown): boolean {
+    const policy = this.runtime.options.csrf;
+    const headers = (request as { headers?: unknown } | null | undefined)?.headers;
+    if (policy === undefined || headers === null || typeof headers !== 'object') return false;
+    return refusalByOrigin(headers as IncomingHttpHeaders, policy) !== undefined;
   }
 
   /** The session sealed in a bare `Cookie` header, when it opens and is in date. */

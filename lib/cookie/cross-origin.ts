@@ -84,7 +84,18 @@ export function crossOriginRefusal(
   headers: IncomingHttpHeaders,
   policy: CrossOriginPolicy,
 ): string | undefined {
-  if (SAFE_METHODS.has(method)) return undefined;
+  return SAFE_METHODS.has(method) ? undefined : refusalByOrigin(headers, policy);
+}
+
+/**
+ * Whether a browser page of another origin sent the request, whatever its method: a WebSocket
+ * handshake is a GET whose connection the page then reads and writes (cross-site WebSocket
+ * hijacking), so it is judged as an unsafe request is.
+ */
+export function refusalByOrigin(
+  headers: IncomingHttpHeaders,
+  policy: CrossOriginPolicy,
+): string | undefined {
   const rawOrigin = single(headers.origin);
   const origin = rawOrigin === undefined ? undefined : normalizeOrigin(rawOrigin);
   const trusted = origin !== undefined && policy.trustedOrigins.has(origin);

@@ -133,9 +133,10 @@ describe.each(PLATFORMS)('WebSocket gateways on %s read the handshake session', 
   let sessions: SessionService;
   const sockets: WebSocket[] = [];
 
-  /** A `ws` client on `path`, sending `cookie` (if any) with the upgrade request. */
-  function connect(path: string, cookie?: string): WebSocket {
-    const socket = new WebSocket(`ws://${base}${path}`, cookie ? { headers: { cookie } } : {});
+  /** A `ws` client on `path`, sending `cookie` (if any) and `headers` with the upgrade request. */
+  function connect(path: string, cookie?: string, headers: Record<string, string> = {}): WebSocket {
+    const all = cookie ? { ...headers, cookie } : headers;
+    const socket = new WebSocket(`ws://${base}${path}`, { headers: all });
     sockets.push(socket);
     return socket;
   }
@@ -177,6 +178,42 @@ describe.each(PLATFORMS)('WebSocket gateways on %s read the handshake session', 
       event: 'whoami',
       data: { user: 'bob' },
     });
+  });
+
+  it.each<[string, Record<string, string>]>([
+    ['a page of another site', { origin: 'https://evil.test', 'sec-fetch-site': 'cross-site' }],
+    [
+      'a page of a sibling subdomain',
+      { origin: 'https://evil.test', 'sec-fetch-site': 'same-site' },
+    ],
+    ['an older browser on another origin', { origin: 'https://evil.test' }],
+  ])(
+    'gives no session to a handshake from %s (cross-site WebSocket hijacking)',
+    async (_, headers) => {
+      const cookie = sessions.toCookieHeader({ user: 'victim' });
+      expect(await ask(connect('/ws', cookie, headers), 'whoami')).toEqual({
+        event: 'whoami',
+        data: { user: null },
+      });
+      expect(await closed(connect('/ws/members', cookie, headers))).toEqual({
+        code: 4401,
+        reason: 'Log in first',
+      });
+    },
+  );
+
+  it("keeps the session of a handshake from the app's own pages", async () => {
+    const cookie = sessions.toCookieHeader({ user: 'carol' });
+    const sameOrigin: Record<string, string>[] = [
+      { origin: `http://${base}`, 'sec-fetch-site': 'same-origin' },
+      { origin: `http://${base}` },
+    ];
+    for (const headers of sameOrigin) {
+      expect(await ask(connect('/ws', cookie, headers), 'whoami')).toEqual({
+        event: 'whoami',
+        data: { user: 'carol' },
+      });
+    }
   });
 
   it('keeps each connection to its own session', async () => {
@@ -336,5 +373,31 @@ describe.each(PLATFORMS)('WebSocket gateways on %s run validate on the handshake
         reason: 'Try again later',
       });
     }
+  });
+});
+
+describe('the handshake origin check follows the csrf option', () => {
+  const fromSpa = {
+    headers: { origin: 'https://spa.example.test', 'sec-fetch-site': 'same-site' },
+  };
+
+  async function userSeenWith(csrf: unknown): Promise<unknown> {
+    const app = await createApp('express', { session: { csrf } as never });
+    try {
+      const sessions = app.get(SessionService);
+      const cookie = sessions.toCookieHeader({ user: 'dora' });
+      return (await sessions.fromCookieHeaderValidated<AppSession>(cookie, fromSpa))?.user;
+    } finally {
+      await app.close();
+    }
+  }
+
+  it('lets a handshake from a trusted origin in, and refuses the same one by default', async () => {
+    expect(await userSeenWith({ trustedOrigins: ['https://spa.example.test'] })).toBe('dora');
+    expect(await userSeenWith(undefined)).toBeUndefined();
+  });
+
+  it('checks no origin with csrf: false', async () => {
+    expect(await userSeenWith(false)).toBe('dora');
   });
 });
