@@ -14,7 +14,10 @@ export class CookieSessionError extends Error {
   }
 }
 
-/** An option that cannot work, raised at application start. */
+/**
+ * An option that cannot work: raised at application start, or when a session is written with
+ * request options that cannot work (or after a fixed `expires` date has passed).
+ */
 export class CookieSessionOptionsError extends CookieSessionError {
   constructor(
     /** The option's name or path, e.g. `maxAge`, `keys[1]`, `csrf.trustedOrigins[0]`. */
@@ -40,12 +43,16 @@ export class SessionTooLargeError extends CookieSessionError {
     /** Bytes that `maxChunks` cookies can hold. */
     readonly limit: number,
     readonly maxChunks: number,
+    /** The most cookies `maxChunks` may allow: the message suggests raising it only below that. */
+    maxChunksAllowed: number,
   ) {
+    const raise =
+      maxChunks < maxChunksAllowed ? ` or raise maxChunks (up to ${maxChunksAllowed})` : '';
     super(
       'ERR_SESSION_TOO_LARGE',
       `Session cookie "${cookieName}" would need ${size} bytes but ${maxChunks} cookie(s) hold at most ${limit} ` +
-        `(maxChunks: ${maxChunks}). Keep less in the session (store large data server-side, keep its id) ` +
-        `or raise maxChunks. The client keeps its previous cookie.`,
+        `(maxChunks: ${maxChunks}). Keep less in the session (store large data server-side, keep its id)` +
+        `${raise}. The client keeps its previous cookie.`,
     );
   }
 }

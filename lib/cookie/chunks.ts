@@ -56,7 +56,7 @@ export function splitIntoChunks(name: string, value: string, maxChunks: number):
   for (let i = 0; i < maxChunks; i++) names += chunkName(name, i).length + 1;
   const limit = maxChunks * COOKIE_LIMIT;
   const size = names + value.length;
-  if (size > limit) throw new SessionTooLargeError(name, size, limit, maxChunks);
+  if (size > limit) throw new SessionTooLargeError(name, size, limit, maxChunks, MAX_CHUNKS);
   const chunks: string[] = [];
   for (let offset = 0, i = 0; offset < value.length || i === 0; i++) {
     chunks.push(value.slice(offset, offset + room(name, i)));

@@ -27,8 +27,9 @@ export interface CookieSessionOptions {
    */
   secret?: string | Buffer;
   /**
-   * A key ring for rotation: `keys[0]` seals, every key opens. Rotate by putting the new key
-   * first and removing the old one after `maxAge` (see the README).
+   * A key ring for rotation: `keys[0]` seals, every key opens. Rotate in three deploys (see the
+   * README): add the new key second, then put it first, then remove the old one once the
+   * longest session lifetime ("remember me" included) has passed.
    */
   keys?: readonly (string | Buffer)[];
   /**
@@ -89,7 +90,11 @@ export interface CookieSessionOptions {
    * `secureProxy`). Browsers accept Secure cookies from `http://localhost`. @default true
    */
   secure?: boolean | 'auto';
-  /** Trust `X-Forwarded-Proto` to tell that a request came over HTTPS. @default false */
+  /**
+   * Trust the proxy's headers: `X-Forwarded-Proto` to tell that a request came over HTTPS, and
+   * `X-Forwarded-Host` as the host the cross-origin check compares `Origin` with. Set it only
+   * behind a proxy that sets both. @default false
+   */
   secureProxy?: boolean;
   /** Cookie `SameSite`; `'none'` requires `secure`. `false` omits the attribute. @default 'lax' */
   sameSite?: 'lax' | 'strict' | 'none' | false;

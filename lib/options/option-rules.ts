@@ -161,7 +161,8 @@ const RETIRED: Record<string, string> = {
   session_cookie: 'it is called "sessionCookie" now',
   cookieName: 'it is called "name" now',
   duration: 'it is called "maxAge" now (milliseconds)',
-  rolling: 'use "autoRenew" (on by default)',
+  rolling:
+    'use "renewAfter: 0" to re-seal on every response ("autoRenew", on by default, re-seals once half the lifetime has passed)',
   cookie: 'cookie attributes (maxAge, path, domain, secure, …) are top-level options here',
   store: 'the session lives in the cookie itself: there is no store; remove it',
   resave: 'not needed: a session is written when it changed or is renewed; remove it',

@@ -13,8 +13,9 @@ export type SessionCodecOptions = Pick<
  * Seals session data into a cookie value and opens it again, exactly as the module does:
  * AES-256-GCM with a fresh random 96-bit IV per seal, keys derived from the secrets with
  * HKDF-SHA256, the format version, key hint, times and cookie name authenticated. It knows
- * nothing of HTTP or Nest: use it in scripts, tests or other frameworks. The module's other
- * options are accepted and ignored.
+ * nothing of HTTP or Nest: use it in scripts, tests or other frameworks. Every option is checked
+ * as the module checks it; those that shape a seal apply as in the module (`expires`, and
+ * `secure`, `path` and `domain` through the default cookie `name`); the others are ignored.
  *
  * @example
  * const codec = new SessionCodec({ secret: process.env.SESSION_SECRET! });

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
+import { MAX_CHUNKS } from '../cookie/chunks.js';
 import type { LegacyCookie } from '../legacy/legacy-cookie.js';
 import type { CookieSessionOptions } from '../options/cookie-session-options.interface.js';
 import { resolveOptions, type ResolvedOptions } from '../options/resolve-options.js';
@@ -123,11 +124,15 @@ export class SessionRuntime {
   warnAdoptedTooLargeOnce({ size, limit, maxChunks }: SessionTooLargeError): void {
     if (this.#adoptedTooLargeSaid) return;
     this.#adoptedTooLargeSaid = true;
+    const raise =
+      maxChunks < MAX_CHUNKS
+        ? `Raise "maxChunks" (up to ${MAX_CHUNKS}) to move such sessions over.`
+        : `"maxChunks" is at its most (${MAX_CHUNKS}): keep less in such sessions to move them over.`;
     this.log.warn(
       `A session adopted from the replaced library's cookie does not fit this module's cookies ` +
         `(${size} bytes needed, ${limit} fit in maxChunks: ${maxChunks}). ` +
         'It is read from the old cookie on every request, which is left in place, until it fits or "legacy.until" ' +
-        'passes. Raise "maxChunks" to move such sessions over.',
+        `passes. ${raise}`,
     );
   }
 

@@ -1,4 +1,4 @@
-import { COOKIE_LIMIT, chunkName, maxSealLength } from '../cookie/chunks.js';
+import { COOKIE_LIMIT, MAX_CHUNKS, chunkName, maxSealLength } from '../cookie/chunks.js';
 import { KeyRing } from '../crypto/key-ring.js';
 import type { SealTimes } from '../crypto/seal-format.js';
 import { Sealer } from '../crypto/sealer.js';
@@ -65,7 +65,8 @@ export class SessionSealer {
     if (length > this.#maxLength) {
       let names = 0;
       for (let i = 0; i < maxChunks; i++) names += chunkName(name, i).length + 1;
-      throw new SessionTooLargeError(name, names + length, maxChunks * COOKIE_LIMIT, maxChunks);
+      const limit = maxChunks * COOKIE_LIMIT;
+      throw new SessionTooLargeError(name, names + length, limit, maxChunks, MAX_CHUNKS);
     }
     const value = this.#sealer.seal(json, times);
     const { createdAt, issuedAt, expiresAt, validatedAt, lifetime } = times;

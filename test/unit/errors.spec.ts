@@ -31,7 +31,7 @@ describe('errors', () => {
     ],
     [
       'SessionTooLargeError',
-      new SessionTooLargeError('session', 5000, 4096, 1),
+      new SessionTooLargeError('session', 5000, 4096, 1, 3),
       'ERR_SESSION_TOO_LARGE',
     ],
     [
@@ -54,11 +54,13 @@ describe('errors', () => {
     expect(options.option).toBe('keys[1]');
     expect(options.message).toBe('CookieSessionModule: option "keys[1]" is too short');
 
-    const tooLarge = new SessionTooLargeError('sid', 9000, 8192, 2);
+    const tooLarge = new SessionTooLargeError('sid', 9000, 8192, 2, 3);
     expect(tooLarge).toMatchObject({ cookieName: 'sid', size: 9000, limit: 8192, maxChunks: 2 });
     expect(tooLarge.message).toContain(
       '"sid" would need 9000 bytes but 2 cookie(s) hold at most 8192',
     );
+    expect(tooLarge.message).toContain('or raise maxChunks (up to 3)');
+    expect(new SessionTooLargeError('sid', 13000, 12288, 3, 3).message).not.toContain('raise');
 
     expect(new SessionOutsideRequestError('@Session() in a ws context').message).toMatch(
       /^@Session\(\) in a ws context was used outside an HTTP request/,

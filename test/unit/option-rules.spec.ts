@@ -125,7 +125,7 @@ describe('option rules', () => {
 
     it.each([
       ['signed', 'authenticated'],
-      ['rolling', 'autoRenew'],
+      ['rolling', 'renewAfter: 0'],
       ['cookie', 'top-level'],
       ['store', 'no store'],
       ['resave', 'not needed'],
