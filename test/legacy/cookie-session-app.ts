@@ -12,6 +12,16 @@ type CookieSessionFactory = (options: {
 const require = createRequire(import.meta.url);
 const express = require('express') as () => Express;
 const cookieSession = require('cookie-session') as CookieSessionFactory;
+const Keygrip = require('keygrip') as new (keys: string[]) => { sign(data: string): string };
+
+/**
+ * The Cookie header of a session cookie-session would have written under `key`: base64 JSON in
+ * `session`, its Keygrip signature in `session.sig`.
+ */
+export function signedOldCookie(key: string, data: object): string {
+  const value = Buffer.from(JSON.stringify(data)).toString('base64');
+  return `session=${value}; session.sig=${new Keygrip([key]).sign(`session=${value}`)}`;
+}
 
 /** The user a login stores in the old session. */
 export interface LegacyUser {

@@ -1,21 +1,18 @@
-import { createRequire } from 'node:module';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { setCookies } from '../e2e/support/cookies.js';
 import { PLATFORMS, createApp } from '../e2e/support/create-app.js';
 import { recordingLogger } from '../e2e/support/recording-logger.js';
 import { SessionController } from '../e2e/support/session.controller.js';
+import { signedOldCookie } from './cookie-session-app.js';
 
-const require = createRequire(import.meta.url);
-const Keygrip = require('keygrip') as new (keys: string[]) => { sign(data: string): string };
 const OLD_KEY = 'the old app key, as it always was';
 
 /** A cookie-session cookie (base64 JSON + Keygrip signature) holding `bytes` bytes of JSON. */
 function oldCookie(bytes: number): string {
   const data = { user: 'alice', prefs: '' };
   data.prefs = 'p'.repeat(bytes - JSON.stringify(data).length);
-  const value = Buffer.from(JSON.stringify(data)).toString('base64');
-  return `session=${value}; session.sig=${new Keygrip([OLD_KEY]).sign(`session=${value}`)}`;
+  return signedOldCookie(OLD_KEY, data);
 }
 
 describe.each(PLATFORMS)('an adopted session too large for one cookie, on %s', (platform) => {

@@ -1,21 +1,12 @@
-import { createRequire } from 'node:module';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { PLATFORMS, createApp } from '../e2e/support/create-app.js';
 import { recordingLogger } from '../e2e/support/recording-logger.js';
 import { SessionController } from '../e2e/support/session.controller.js';
-
-const require = createRequire(import.meta.url);
-const Keygrip = require('keygrip') as new (keys: string[]) => { sign(data: string): string };
+import { signedOldCookie } from './cookie-session-app.js';
 
 /** The keys this app was given: not the ones the old app signed most cookies with. */
 const NEW_KEYS = ['a key the old app used for a few days only'];
-
-/** A cookie-session cookie holding `data`, signed with `key`. */
-function oldCookie(key: string, data: object): string {
-  const value = Buffer.from(JSON.stringify(data)).toString('base64');
-  return `session=${value}; session.sig=${new Keygrip([key]).sign(`session=${value}`)}`;
-}
 
 /**
  * A rollout whose `legacy` keys are not the old app's logs every returning user out; the log
@@ -42,7 +33,7 @@ describe.each(PLATFORMS)('old cookies that do not read, on %s', (platform) => {
     await request(app.getHttpServer()).get('/read').expect(200);
     const adopted = await request(app.getHttpServer())
       .get('/read')
-      .set('Cookie', oldCookie(NEW_KEYS[0], { user: 'dave' }))
+      .set('Cookie', signedOldCookie(NEW_KEYS[0], { user: 'dave' }))
       .expect(200);
     expect(adopted.body.data).toEqual({ user: 'dave' });
     expect(unreadWarnings()).toEqual([]);
@@ -52,7 +43,7 @@ describe.each(PLATFORMS)('old cookies that do not read, on %s', (platform) => {
     for (const user of ['alice', 'bob', 'carol']) {
       const res = await request(app.getHttpServer())
         .get('/read')
-        .set('Cookie', oldCookie('the old app key, as it always was', { user }))
+        .set('Cookie', signedOldCookie('the old app key, as it always was', { user }))
         .expect(200);
       expect(res.body.data).toEqual({});
     }
