@@ -50,19 +50,34 @@ export function joinChunks(name: string, parts: readonly string[]): string {
  * limit. @throws SessionTooLargeError when more than `maxChunks` cookies would be needed.
  */
 export function splitIntoChunks(name: string, value: string, maxChunks: number): string[] {
-  // Both numbers count bytes of `name=value` over `maxChunks` cookies, so that `size > limit`
-  // exactly when the value does not fit (with one cookie: the `name=value` length vs 4096).
-  let names = 0;
-  for (let i = 0; i < maxChunks; i++) names += chunkName(name, i).length + 1;
-  const limit = maxChunks * COOKIE_LIMIT;
-  const size = names + value.length;
-  if (size > limit) throw new SessionTooLargeError(name, size, limit, maxChunks, MAX_CHUNKS);
+  const tooLarge = tooLargeError(name, value.length, maxChunks);
+  if (tooLarge) throw tooLarge;
   const chunks: string[] = [];
   for (let offset = 0, i = 0; offset < value.length || i === 0; i++) {
     chunks.push(value.slice(offset, offset + room(name, i)));
     offset += room(name, i);
   }
   return chunks;
+}
+
+/**
+ * The error for a seal of `valueLength` characters that `maxChunks` cookies of `name` cannot
+ * carry, or `undefined` when it fits.
+ */
+export function tooLargeError(
+  name: string,
+  valueLength: number,
+  maxChunks: number,
+): SessionTooLargeError | undefined {
+  // Both numbers count bytes of `name=value` over `maxChunks` cookies, so that `size > limit`
+  // exactly when the value does not fit (with one cookie: the `name=value` length vs 4096).
+  let names = 0;
+  for (let i = 0; i < maxChunks; i++) names += chunkName(name, i).length + 1;
+  const limit = maxChunks * COOKIE_LIMIT;
+  const size = names + valueLength;
+  return size > limit
+    ? new SessionTooLargeError(name, size, limit, maxChunks, MAX_CHUNKS)
+    : undefined;
 }
 
 /** Longest seal `maxChunks` cookies of session cookie `name` can carry. */

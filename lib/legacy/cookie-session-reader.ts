@@ -17,7 +17,7 @@ export interface CookieSessionReaderOptions {
    */
   readonly name?: string;
   /** Where the old cookies live (the old app's `path` and `domain`; path '/' by default). */
-  readonly scope?: LegacyCookieScope;
+  readonly scope?: Partial<LegacyCookieScope>;
 }
 
 /** Length of a Keygrip HMAC-SHA1 signature: 20 bytes in unpadded base64. */

@@ -22,7 +22,7 @@ export interface CookieSessionsReaderOptions {
    */
   readonly timeout?: number;
   /** Where the old cookie lives (the old app's `path` and `domain`; path '/' by default). */
-  readonly scope?: LegacyCookieScope;
+  readonly scope?: Partial<LegacyCookieScope>;
 }
 
 export const DEFAULT_COOKIE_SESSIONS_TIMEOUT = 86_400_000;

@@ -133,13 +133,16 @@ function cookieSessions(value: unknown, fail: FailOption): CookieSessionsReader 
   });
 }
 
-/** The old cookie's `path` and `domain`, as the old app set them (checked as cookie attributes). */
+/**
+ * The old cookie's `path` and `domain` the old app set (checked as cookie attributes); the
+ * readers default the path to '/'.
+ */
 function cookieScope(
   options: Record<string, unknown>,
   option: string,
   fail: FailOption,
-): LegacyCookieScope {
-  const scope: { path: string; domain?: string } = { path: '/' };
+): Partial<LegacyCookieScope> {
+  const scope: { path?: string; domain?: string } = {};
   for (const key of ['path', 'domain'] as const) {
     const value = options[key];
     if (value === undefined) continue;

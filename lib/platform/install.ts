@@ -32,11 +32,11 @@ export function installOnPlatform(
     installed.add(instance);
   }
   if (type === 'express') {
-    installOnExpress(adapter!.getInstance(), runtime);
+    installOnExpress(instance as never, runtime);
     return () => undefined;
   }
   if (type === 'fastify') {
-    const hook = installOnFastify(adapter as never, adapter!.getInstance(), runtime);
+    const hook = installOnFastify(adapter as never, instance as never, runtime);
     return () => checkFastifyHook(adapter as never, hook);
   }
   throw new SessionPlatformError(

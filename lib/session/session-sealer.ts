@@ -1,8 +1,7 @@
-import { COOKIE_LIMIT, MAX_CHUNKS, chunkName, maxSealLength } from '../cookie/chunks.js';
+import { maxSealLength, tooLargeError } from '../cookie/chunks.js';
 import { KeyRing } from '../crypto/key-ring.js';
 import type { SealTimes } from '../crypto/seal-format.js';
 import { Sealer } from '../crypto/sealer.js';
-import { SessionTooLargeError } from '../errors.js';
 import type { RecentSeals } from './recent-seals.js';
 
 /**
@@ -62,12 +61,8 @@ export class SessionSealer {
   seal(json: string, times: SealTimes): string {
     const { name, maxChunks } = this.#settings;
     const length = Sealer.sealedLength(Buffer.byteLength(json));
-    if (length > this.#maxLength) {
-      let names = 0;
-      for (let i = 0; i < maxChunks; i++) names += chunkName(name, i).length + 1;
-      const limit = maxChunks * COOKIE_LIMIT;
-      throw new SessionTooLargeError(name, names + length, limit, maxChunks, MAX_CHUNKS);
-    }
+    // The same bound `tooLargeError` applies (the longest seal is what its cookies hold).
+    if (length > this.#maxLength) throw tooLargeError(name, length, maxChunks)!;
     const value = this.#sealer.seal(json, times);
     const { createdAt, issuedAt, expiresAt, validatedAt, lifetime } = times;
     this.#recent?.remember(value, {
