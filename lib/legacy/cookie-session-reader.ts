@@ -56,7 +56,7 @@ export class CookieSessionReader {
       if (value.length === 0 || value.length > MAX_LEGACY_VALUE_LENGTH) return undefined;
       if (!this.#verify(`${this.#name}=${value}`, signature)) return undefined;
       const data = decode(value);
-      return data === undefined ? undefined : { data, names: this.names, scope: this.scope };
+      return data === undefined ? undefined : { data };
     } catch {
       return undefined;
     }

@@ -73,7 +73,7 @@ export class CookieSessionsReader {
       // As the old library: valid while t + timeout is still ahead of the clock.
       if (time + this.#timeout <= now || time > now + CLOCK_SKEW_MS) return undefined;
       if (data === null || typeof data !== 'object' || Array.isArray(data)) return undefined;
-      return { data: data as Record<string, unknown>, names: this.names, scope: this.scope };
+      return { data: data as Record<string, unknown> };
     } catch {
       return undefined;
     }

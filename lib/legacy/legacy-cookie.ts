@@ -2,13 +2,12 @@
 export interface LegacyCookie {
   /** The session data the old library stored. */
   readonly data: Record<string, unknown>;
-  /** The cookies that carried it: the response expires them once the data is re-sealed. */
-  readonly names: readonly string[];
-  /** Where those cookies live: a browser drops a cookie only for its own path and domain. */
-  readonly scope: LegacyCookieScope;
 }
 
-/** The `path` and `domain` the old library set its cookies with. */
+/**
+ * The `path` and `domain` the old library set its cookies with: a browser drops a cookie only
+ * for its own path and domain.
+ */
 export interface LegacyCookieScope {
   readonly path: string;
   readonly domain?: string;

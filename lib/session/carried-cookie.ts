@@ -13,10 +13,13 @@ export interface CarriedCookie {
    */
   readonly duplicated: boolean;
   /**
-   * Values of the replaced libraries' cookies, by name; none when one of them came more than
-   * once, as a copy tossed in by a sibling subdomain cannot be told from the user's own.
+   * Values of the replaced libraries' cookies, by name, to adopt; none when one of them or a
+   * cookie of this session came more than once, as a copy tossed in by a sibling subdomain
+   * cannot be told from the user's own.
    */
   readonly legacy: ReadonlyMap<string, string>;
+  /** Names of the replaced libraries' cookies the request carried, read or not, to expire. */
+  readonly legacyNames: readonly string[];
   /**
    * When the request brought the cookie in (ms). Its seal is judged in date or not at this one
    * time by every step of the request: a step that runs later must not let through a seal the
@@ -27,6 +30,7 @@ export interface CarriedCookie {
 
 /** The legacy values of a request that carried no replaced library's cookie (most requests). */
 const NO_LEGACY: ReadonlyMap<string, string> = new Map();
+const NO_NAMES: readonly string[] = Object.freeze([]);
 
 /**
  * Reads the session cookie and its chunks, at cookie boundaries only; `undefined` when the
@@ -46,8 +50,10 @@ export function readCarriedCookie(
   let duplicated = false;
   let legacy: Map<string, string> | undefined;
   let legacyDuplicated = false;
+  const carriedLegacy: string[] = [];
   for (const [cookieName, values] of found) {
     if (legacyNames.has(cookieName)) {
+      carriedLegacy.push(cookieName);
       (legacy ??= new Map()).set(cookieName, values[0]);
       if (values.length > 1) legacyDuplicated = true;
     }
@@ -55,8 +61,10 @@ export function readCarriedCookie(
     names.push(cookieName);
     if (values.length > 1) duplicated = true;
   }
-  if (legacyDuplicated) legacy = undefined;
-  if (names.length === 0 && legacy === undefined) return undefined;
+  if (names.length === 0 && carriedLegacy.length === 0) return undefined;
+  // A tossed cookie of either kind makes an old cookie as suspect as the seal: a sibling
+  // subdomain could otherwise swap in its own account's old cookie and have it re-sealed.
+  if (legacyDuplicated || duplicated) legacy = undefined;
   const parts: string[] = [];
   for (let i = 0; i < maxChunks; i++) {
     const part = found.get(chunkName(name, i));
@@ -64,7 +72,14 @@ export function readCarriedCookie(
     parts.push(part[0]);
   }
   const seal = duplicated || parts.length === 0 ? undefined : joinChunks(name, parts);
-  return { seal, names, duplicated, legacy: legacy ?? NO_LEGACY, readAt };
+  return {
+    seal,
+    names,
+    duplicated,
+    legacy: legacy ?? NO_LEGACY,
+    legacyNames: carriedLegacy.length === 0 ? NO_NAMES : carriedLegacy,
+    readAt,
+  };
 }
 
 function mentionsAny(header: string, names: ReadonlySet<string>): boolean {

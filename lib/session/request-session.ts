@@ -7,12 +7,7 @@ import type { SessionRequestOptions } from '../options/cookie-session-options.in
 import type { SessionObject as Session } from './session-data.interface.js';
 import type { CarriedCookie } from './carried-cookie.js';
 import { attributesOf, checkRequestOptions } from './request-options.js';
-import {
-  clearLines,
-  sealLines,
-  type LinesInput,
-  type ReplacedCookies,
-} from './session-cookie-lines.js';
+import { clearLines, sealLines, type LinesInput } from './session-cookie-lines.js';
 import { copyData, createSessionObject, type SessionOwner } from './session-object.js';
 import type { SessionRuntime } from './session-runtime.js';
 import { toJson, type OpenedSession, type PeekedSeal } from './session-sealer.js';
@@ -30,8 +25,8 @@ interface Prepared {
 interface Incoming extends Omit<OpenedSession, 'issuedAt' | 'expiresAt'> {
   readonly issuedAt: number;
   readonly expiresAt: number;
-  /** Set when adopted from a replaced library's cookies: those cookies, to expire. */
-  readonly adopted?: ReplacedCookies;
+  /** Adopted from a replaced library's cookie (which every writing response expires). */
+  readonly adopted?: true;
 }
 
 /**
@@ -303,7 +298,7 @@ export class RequestSession implements SessionOwner {
           validatedAt: 0,
           lifetime: 0,
           keyIndex: 0,
-          adopted: { names: adopted.names, scope: adopted.scope },
+          adopted: true,
         };
         return session;
       }
@@ -463,7 +458,7 @@ export class RequestSession implements SessionOwner {
         ? this.runtime.defaultAttributes(secure)
         : attributesOf(options, secure);
     const carried = this.carried?.names ?? [];
-    const replaced = this.#incoming?.adopted;
+    const replaced = this.runtime.replacedCookies(this.carried);
     const { name, maxChunks } = this.runtime.options;
     return { name, maxChunks, attributes, carried, replaced };
   }

@@ -15,8 +15,8 @@ export interface LinesInput {
   readonly attributes: CookieAttributes;
   /** Cookies of this session the request carried. */
   readonly carried: readonly string[];
-  /** A replaced library's cookies the session was adopted from, to expire. */
-  readonly replaced?: ReplacedCookies;
+  /** Cookies of the replaced libraries the request carried, to expire. */
+  readonly replaced: readonly ReplacedCookies[];
 }
 
 /**
@@ -41,7 +41,7 @@ export function sealLines(
     const index = chunkIndex(input.name, name);
     if (index === -1 || index >= chunks.length) lines.push(clearCookieLine(name, input.attributes));
   }
-  if (input.replaced !== undefined) lines.push(...replacedLines(input.replaced, input.attributes));
+  lines.push(...replacedLines(input.replaced, input.attributes));
   return lines;
 }
 
@@ -49,13 +49,21 @@ export function sealLines(
 export function clearLines(input: LinesInput): string[] {
   const names = new Set([input.name, ...input.carried]);
   const lines = [...names].map((n) => clearCookieLine(n, input.attributes));
-  if (input.replaced !== undefined) lines.push(...replacedLines(input.replaced, input.attributes));
+  lines.push(...replacedLines(input.replaced, input.attributes));
   return lines;
 }
 
-/** Lines expiring a replaced library's cookies at their own path and domain. */
-function replacedLines(replaced: ReplacedCookies, attributes: CookieAttributes): string[] {
-  const { path, domain } = replaced.scope;
-  const where: CookieAttributes = { ...attributes, path, domain };
-  return replaced.names.map((name) => clearCookieLine(name, where));
+/**
+ * Lines expiring the replaced libraries' cookies at their own path and domain, never
+ * `Partitioned`: the old libraries never set it, and a partitioned line would address another
+ * cookie than theirs.
+ */
+function replacedLines(
+  replaced: readonly ReplacedCookies[],
+  attributes: CookieAttributes,
+): string[] {
+  return replaced.flatMap(({ names, scope: { path, domain } }) => {
+    const where: CookieAttributes = { ...attributes, path, domain, partitioned: false };
+    return names.map((name) => clearCookieLine(name, where));
+  });
 }

@@ -5,6 +5,7 @@ import type { LegacyCookie } from '../legacy/legacy-cookie.js';
 import type { CookieSessionOptions } from '../options/cookie-session-options.interface.js';
 import { resolveOptions, type ResolvedOptions } from '../options/resolve-options.js';
 import { readCarriedCookie, type CarriedCookie } from './carried-cookie.js';
+import type { ReplacedCookies } from './session-cookie-lines.js';
 import { RecentSeals } from './recent-seals.js';
 import { SessionSealer, type PeekedSeal } from './session-sealer.js';
 import type { SealTimes } from '../crypto/seal-format.js';
@@ -80,6 +81,22 @@ export class SessionRuntime {
     return (
       this.options.validateInterval === 0 || now - validatedAt >= this.options.validateInterval
     );
+  }
+
+  /**
+   * The replaced libraries' cookies a request carried, with where each lives: a response that
+   * writes the session expires them, so that an old cookie set again (by an instance of the old
+   * app during a rolling deploy, or tossed in) cannot log its user back in after a logout.
+   */
+  replacedCookies(carried: CarriedCookie | undefined): ReplacedCookies[] {
+    const carriedNames = carried?.legacyNames;
+    if (!carriedNames?.length) return [];
+    const replaced: ReplacedCookies[] = [];
+    for (const { names, scope } of this.options.legacy?.readers ?? []) {
+      const present = names.filter((name) => carriedNames.includes(name));
+      if (present.length > 0) replaced.push({ names: present, scope });
+    }
+    return replaced;
   }
 
   /** The data of a replaced library's cookie the request carried, while such cookies are read. */
