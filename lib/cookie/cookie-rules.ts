@@ -26,15 +26,20 @@ export function allowsHostPrefix(input: Omit<CookieRuleInput, 'name' | 'sameSite
 export function cookieRuleViolation(
   input: CookieRuleInput,
 ): { option: string; problem: string } | undefined {
-  if (input.sameSite === 'none' && input.secure === false) {
+  // 'auto' is not enough: it leaves Secure off on plain HTTP, where the cookie would be dropped
+  // in silence. Browsers accept Secure cookies from http://localhost, so `true` costs nothing.
+  if (input.sameSite === 'none' && input.secure !== true) {
     return {
       option: 'sameSite',
-      problem:
-        "'none' requires secure: true (or 'auto'): browsers reject SameSite=None cookies without Secure",
+      problem: `'none' requires secure: true (got ${String(input.secure)}): browsers reject SameSite=None cookies without Secure`,
     };
   }
-  if (input.partitioned && input.secure === false)
-    return { option: 'partitioned', problem: "requires secure: true (or 'auto')" };
+  if (input.partitioned && input.secure !== true) {
+    return {
+      option: 'partitioned',
+      problem: `requires secure: true (got ${String(input.secure)}): browsers reject Partitioned cookies without Secure`,
+    };
+  }
   if (hasPrefix(input.name, '__Secure-') && input.secure !== true)
     return { option: 'name', problem: 'starts with "__Secure-", which requires secure: true' };
   if (hasPrefix(input.name, '__Host-') && !allowsHostPrefix(input)) {

@@ -3,7 +3,7 @@ import type { CookieAttributes } from '../cookie/set-cookie.js';
 import type { SessionRequestOptions } from '../options/cookie-session-options.interface.js';
 import { MAX_DURATION } from '../options/option-rules.js';
 import type { ResolvedOptions } from '../options/resolve-options.js';
-import { quote } from '../errors.js';
+import { CookieSessionOptionsError, quote } from '../errors.js';
 
 /** The module's options a request may change for its own response (no secrets among them). */
 export function requestDefaultsOf(options: ResolvedOptions): Readonly<SessionRequestOptions> {
@@ -29,7 +29,7 @@ export function requestDefaultsOf(options: ResolvedOptions): Readonly<SessionReq
 }
 
 function bad(option: string, problem: string): never {
-  throw new TypeError(`request.sessionOptions.${option} ${problem}`);
+  throw new CookieSessionOptionsError(`request.sessionOptions.${option}`, problem);
 }
 
 function shown(value: unknown): string {
@@ -55,7 +55,7 @@ const SWITCHES = [
  * A request's own options follow the module's rules: checked before anything is written, so a
  * cookie a browser would silently drop is a clear error instead. Values are quoted, never echoed.
  * `moduleOptions` are the options the request started from (`requestDefaultsOf`).
- * @throws TypeError naming the option.
+ * @throws CookieSessionOptionsError naming the option (`request.sessionOptions.<option>`).
  */
 export function checkRequestOptions(
   options: Readonly<SessionRequestOptions>,
@@ -71,10 +71,10 @@ export function checkRequestOptions(
       `must be a whole number of milliseconds from 1 to ${MAX_DURATION} (got ${shown(maxAge)})`,
     );
   }
-  // Browsers key cookies by name, domain and path: a cookie written elsewhere does not replace
-  // the module's, it joins it, and every request under both carries the name twice (read as a
-  // tossed cookie) with twice the chunks. The module's values passed their checks at start-up,
-  // so an equal value needs no other.
+  // Browsers key cookies by name, domain and path (and keep partitioned cookies apart): a cookie
+  // written elsewhere does not replace the module's, it joins it, and every request under both
+  // carries the name twice (read as a tossed cookie) with twice the chunks. The module's values
+  // passed their checks at start-up, so an equal value needs no other.
   for (const option of ['path', 'domain'] as const) {
     if (options[option] !== moduleOptions[option]) {
       bad(
@@ -91,6 +91,14 @@ export function checkRequestOptions(
   }
   if (options.partitioned !== undefined && typeof options.partitioned !== 'boolean')
     bad('partitioned', `must be true, false or undefined (got ${shown(options.partitioned)})`);
+  if (Boolean(options.partitioned) !== Boolean(moduleOptions.partitioned)) {
+    bad(
+      'partitioned',
+      `must stay ${String(Boolean(moduleOptions.partitioned))}: a partitioned cookie and an unpartitioned one ` +
+        `are two cookies that browsers send side by side, and a request carrying both has no session; ` +
+        `set partitioned on the module`,
+    );
+  }
   if (options.priority !== undefined && !['low', 'medium', 'high'].includes(options.priority)) {
     bad(
       'priority',

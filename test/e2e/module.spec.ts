@@ -110,6 +110,8 @@ describe.each(PLATFORMS)('CookieSessionModule, on %s', (platform) => {
     [{ secret: SECRET, maxAge: -1 }, 'maxAge', /milliseconds/],
     [{ secret: SECRET, maxAge: 1000, timeout: 1000 }, 'timeout', /alias/],
     [{ secret: SECRET, sameSite: 'none', secure: false }, 'sameSite', /secure/],
+    [{ secret: SECRET, sameSite: 'none', secure: 'auto' }, 'sameSite', /secure: true \(got auto\)/],
+    [{ secret: SECRET, partitioned: true, secure: 'auto' }, 'partitioned', /secure: true/],
     [{ secret: SECRET, path: '/a; Domain=evil.com' }, 'path', /;/],
     [{ secret: SECRET, domain: 'evil.com\r\nSet-Cookie: x=y' }, 'domain', /not accepted/],
     [{ secret: SECRET, maxChunks: 0 }, 'maxChunks', /1 to 3/],

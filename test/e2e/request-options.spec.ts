@@ -54,6 +54,13 @@ class RememberController {
     res.status(200).send({ manual: true });
   }
 
+  @Post('partition')
+  partition(@Session() session: Session, @Req() req: any) {
+    session.user = 'mallory';
+    req.sessionOptions.partitioned = true;
+    return { ok: true };
+  }
+
   @Post('place')
   place(
     @Session() session: Session,
@@ -243,6 +250,23 @@ describe.each(PLATFORMS)('refused per-request options, on %s', (platform) => {
     expect(lines.some((line) => line.includes(FORGED_PRIORITY))).toBe(false);
   });
 
+  it('refuses a partitioned cookie where the module writes an unpartitioned one, as an options error', async () => {
+    const login = await http().post('/login').send({}).expect(201);
+    const cookie = cookieHeader(login);
+    const res = await http().post('/partition').set('Cookie', cookie).expect(500);
+    expect(setCookies(res)).toEqual([]);
+    const lines = logged();
+    expect(
+      lines.some((line) =>
+        line.startsWith(
+          'CookieSessionOptionsError: CookieSessionModule: option "request.sessionOptions.partitioned" must stay false',
+        ),
+      ),
+    ).toBe(true);
+    const after = await http().post('/whoami').set('Cookie', cookie).expect(201);
+    expect(after.body).toEqual({ user: 'alice' });
+  });
+
   it.each([
     ['path', { path: '/app' }],
     ['domain', { path: '/', domain: 'example.com' }],
@@ -254,7 +278,7 @@ describe.each(PLATFORMS)('refused per-request options, on %s', (platform) => {
       const res = await http().post('/place').set('Cookie', cookie).send(place).expect(500);
       expect(setCookies(res)).toEqual([]);
       expect(
-        logged().some((line) => line.includes(`request.sessionOptions.${option} must stay`)),
+        logged().some((line) => line.includes(`request.sessionOptions.${option}" must stay`)),
       ).toBe(true);
       const after = await http().post('/whoami').set('Cookie', cookie).expect(201);
       expect(after.body).toEqual({ user: 'alice' });

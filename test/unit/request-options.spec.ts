@@ -1,3 +1,4 @@
+import { CookieSessionOptionsError } from '../../lib/errors.js';
 import type { SessionRequestOptions } from '../../lib/options/cookie-session-options.interface.js';
 import { MAX_DURATION } from '../../lib/options/option-rules.js';
 import { resolveOptions } from '../../lib/options/resolve-options.js';
@@ -12,13 +13,14 @@ function defaults(extra: Record<string, unknown> = {}): SessionRequestOptions {
   return { ...requestDefaultsOf(options) };
 }
 
-/** The TypeError `checkRequestOptions` raises for the defaults changed by `change`. */
-function refusal(change: Record<string, unknown>, base = defaults()): TypeError {
+/** The error `checkRequestOptions` raises for the defaults changed by `change`. */
+function refusal(change: Record<string, unknown>, base = defaults()): CookieSessionOptionsError {
   try {
     checkRequestOptions({ ...base, ...change } as SessionRequestOptions, base);
   } catch (error) {
-    expect(error).toBeInstanceOf(TypeError);
-    return error as TypeError;
+    expect(error).toBeInstanceOf(CookieSessionOptionsError);
+    expect((error as CookieSessionOptionsError).option).toMatch(/^request\.sessionOptions\./);
+    return error as CookieSessionOptionsError;
   }
   throw new Error(`accepted ${JSON.stringify(Object.keys(change))}`);
 }
@@ -75,8 +77,7 @@ describe('request options', () => {
         { path: '/' },
         { domain: undefined },
         { sameSite: false },
-        { sameSite: 'none', secure: 'auto' },
-        { secure: 'auto', partitioned: true },
+        { sameSite: 'none', secure: true },
         { partitioned: false },
         { priority: 'low' },
         { priority: 'medium' },
@@ -91,7 +92,7 @@ describe('request options', () => {
 
     it('refuses an expires that is not a valid Date, showing what it got', () => {
       expect(refusal({ expires: new Date(Number.NaN) }).message).toBe(
-        'request.sessionOptions.expires must be a valid Date or undefined (got Date(NaN))',
+        'CookieSessionModule: option "request.sessionOptions.expires" must be a valid Date or undefined (got Date(NaN))',
       );
       expect(refusal({ expires: '2030-01-01' }).message).toContain('(got "2030-01-01")');
       expect(refusal({ expires: 1_900_000_000_000 }).message).toContain('(got 1900000000000)');
@@ -104,7 +105,7 @@ describe('request options', () => {
       (maxAge) => {
         const error = refusal({ maxAge });
         expect(error.message).toBe(
-          `request.sessionOptions.maxAge must be a whole number of milliseconds from 1 to ${MAX_DURATION} (got ${String(maxAge)})`,
+          `CookieSessionModule: option "request.sessionOptions.maxAge" must be a whole number of milliseconds from 1 to ${MAX_DURATION} (got ${String(maxAge)})`,
         );
       },
     );
@@ -133,7 +134,9 @@ describe('request options', () => {
       ['domain', '  ', 'undefined'],
     ])('refuses a %s of its own, %j: it must stay the module’s', (option, value, kept) => {
       const error = refusal({ [option]: value });
-      expect(error.message).toContain(`request.sessionOptions.${option} must stay ${kept} (got `);
+      expect(error.message).toContain(
+        `CookieSessionModule: option "request.sessionOptions.${option}" must stay ${kept} (got `,
+      );
       expect(error.message).toContain('a second cookie');
       expect(error.message).toContain('on the module');
     });
@@ -143,10 +146,10 @@ describe('request options', () => {
       expect(() =>
         checkRequestOptions({ ...base, path: '/app', domain: 'example.com' }, base),
       ).not.toThrow();
-      expect(refusal({ path: '/' }, base).message).toContain('path must stay "/app" (got "/")');
+      expect(refusal({ path: '/' }, base).message).toContain('path" must stay "/app" (got "/")');
       expect(refusal({ path: '/app/' }, base).message).toContain('(got "/app/")');
       expect(refusal({ domain: undefined }, base).message).toContain(
-        'domain must stay "example.com" (got undefined)',
+        'domain" must stay "example.com" (got undefined)',
       );
       expect(refusal({ domain: 'www.example.com' }, base).message).toContain(
         '(got "www.example.com")',
@@ -167,7 +170,7 @@ describe('request options', () => {
 
     it.each([['Lax'], ['strict '], [true], ['']])('refuses sameSite %j', (sameSite) => {
       expect(refusal({ sameSite }).message).toMatch(
-        /^request\.sessionOptions\.sameSite must be 'lax', 'strict', 'none' or false \(got /,
+        /^CookieSessionModule: option "request\.sessionOptions\.sameSite" must be 'lax', 'strict', 'none' or false \(got /,
       );
     });
 
@@ -179,7 +182,7 @@ describe('request options', () => {
 
     it.each([['true'], ['AUTO'], [1], [null]])('refuses secure %j', (secure) => {
       expect(refusal({ secure }).message).toMatch(
-        /^request\.sessionOptions\.secure must be true, false or 'auto' \(got /,
+        /^CookieSessionModule: option "request\.sessionOptions\.secure" must be true, false or 'auto' \(got /,
       );
     });
 
@@ -187,7 +190,7 @@ describe('request options', () => {
       'refuses priority %j',
       (priority) => {
         expect(refusal({ priority }).message).toMatch(
-          /^request\.sessionOptions\.priority must be 'low', 'medium', 'high' or undefined \(got /,
+          /^CookieSessionModule: option "request\.sessionOptions\.priority" must be 'low', 'medium', 'high' or undefined \(got /,
         );
       },
     );
@@ -215,26 +218,52 @@ describe('request options', () => {
         ['x\ny', '"x\\ny"'],
       ]) {
         expect(refusal({ [option]: value }).message).toBe(
-          `request.sessionOptions.${option} must be true or false (got ${shown})`,
+          `CookieSessionModule: option "request.sessionOptions.${option}" must be true or false (got ${shown})`,
         );
       }
     });
 
     it.each([['true'], [1], [null]])('refuses partitioned %j', (partitioned) => {
       expect(refusal({ partitioned, secure: 'auto' }).message).toMatch(
-        /^request\.sessionOptions\.partitioned must be true, false or undefined \(got /,
+        /^CookieSessionModule: option "request\.sessionOptions\.partitioned" must be true, false or undefined \(got /,
       );
     });
 
     it('refuses SameSite=None without Secure', () => {
       expect(refusal({ sameSite: 'none', secure: false }).message).toMatch(
-        /^request\.sessionOptions\.sameSite 'none' requires secure: true/,
+        /^CookieSessionModule: option "request\.sessionOptions\.sameSite" 'none' requires secure: true/,
       );
     });
 
+    it("refuses SameSite=None and Partitioned with secure 'auto', which drops Secure on plain HTTP", () => {
+      expect(refusal({ sameSite: 'none', secure: 'auto' }).message).toMatch(
+        /^CookieSessionModule: option "request\.sessionOptions\.sameSite" 'none' requires secure: true \(got auto\)/,
+      );
+      const partitioned = defaults({ secure: true, partitioned: true });
+      expect(refusal({ secure: 'auto' }, partitioned).message).toMatch(
+        /^CookieSessionModule: option "request\.sessionOptions\.partitioned" requires secure: true \(got auto\)/,
+      );
+    });
+
+    it('keeps partitioned as the module set it: the other kind is a second cookie', () => {
+      for (const [base, change] of [
+        [defaults({ secure: true }), { partitioned: true }],
+        [defaults({ secure: true, partitioned: true }), { partitioned: false }],
+        [defaults({ secure: true, partitioned: true }), { partitioned: undefined }],
+      ] as const) {
+        expect(refusal(change, base).message).toMatch(
+          /^CookieSessionModule: option "request\.sessionOptions\.partitioned" must stay (true|false): a partitioned cookie and an unpartitioned one are two cookies/,
+        );
+      }
+      expect(() =>
+        checkRequestOptions({ ...defaults(), partitioned: false }, defaults()),
+      ).not.toThrow();
+    });
+
     it('refuses Partitioned without Secure', () => {
-      expect(refusal({ partitioned: true, secure: false }).message).toBe(
-        "request.sessionOptions.partitioned requires secure: true (or 'auto')",
+      const partitioned = defaults({ secure: true, partitioned: true });
+      expect(refusal({ secure: false }, partitioned).message).toBe(
+        'CookieSessionModule: option "request.sessionOptions.partitioned" requires secure: true (got false): browsers reject Partitioned cookies without Secure',
       );
     });
 
@@ -251,7 +280,7 @@ describe('request options', () => {
         ["secure 'auto'", { secure: 'auto' }],
       ])('refuses %s', (_case, change) => {
         expect(refusal(change, host()).message).toBe(
-          'request.sessionOptions.name starts with "__Host-", which requires secure: true, path "/" and no domain',
+          'CookieSessionModule: option "request.sessionOptions.name" starts with "__Host-", which requires secure: true, path "/" and no domain',
         );
       });
     });
@@ -260,7 +289,7 @@ describe('request options', () => {
       const base = defaults({ name: '__Secure-sid', secure: true });
       expect(() => checkRequestOptions(base, base)).not.toThrow();
       expect(refusal({ secure: 'auto' }, base).message).toBe(
-        'request.sessionOptions.name starts with "__Secure-", which requires secure: true',
+        'CookieSessionModule: option "request.sessionOptions.name" starts with "__Secure-", which requires secure: true',
       );
     });
   });

@@ -122,7 +122,7 @@ describe('request session', () => {
       const { session, respond } = requestSession(runtime);
       session.current.user = 'ada';
       session.options = { ...session.options, sameSite: 'none' };
-      expect(() => session.prepare()).toThrow(/request\.sessionOptions\.sameSite 'none'/);
+      expect(() => session.prepare()).toThrow(/"request\.sessionOptions\.sameSite" 'none'/);
       expect(respond()).toEqual([]);
       expect(errors).toEqual([]);
     });

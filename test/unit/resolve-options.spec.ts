@@ -110,10 +110,12 @@ describe('resolveOptions', () => {
       expect(resolve({ expires: new Date(2 ** 48 - 1) }).expires?.getTime()).toBe(2 ** 48 - 1);
     });
 
-    it("refuses sameSite 'none' or partitioned with secure false, and accepts them with 'auto'", () => {
-      expectFailure({ secret: SECRET, sameSite: 'none', secure: false }, 'sameSite', 'Secure');
-      expectFailure({ secret: SECRET, partitioned: true, secure: false }, 'partitioned', 'secure');
-      expect(resolve({ sameSite: 'none', partitioned: true, secure: 'auto' })).toMatchObject({
+    it("refuses sameSite 'none' or partitioned without secure: true ('auto' drops Secure on plain HTTP)", () => {
+      for (const secure of [false, 'auto'] as const) {
+        expectFailure({ secret: SECRET, sameSite: 'none', secure }, 'sameSite', 'Secure');
+        expectFailure({ secret: SECRET, partitioned: true, secure }, 'partitioned', 'Secure');
+      }
+      expect(resolve({ sameSite: 'none', partitioned: true, secure: true })).toMatchObject({
         sameSite: 'none',
         partitioned: true,
       });
