@@ -34,7 +34,9 @@ export function decideWrite(facts: WriteFacts): WriteDecision {
     return due || facts.revalidated || facts.adopted ? 'seal' : 'nothing';
   }
   // A new session (none came in, or it ended during this request).
-  if (facts.populated || facts.saveUninitialized || facts.saveRequested) return 'seal';
-  // A logout always clears, even when the request carried no cookie.
-  return facts.ended ? 'clear' : 'nothing';
+  if (facts.populated || facts.saveRequested) return 'seal';
+  // A logout always clears, even when the request carried no cookie, and even where guests
+  // keep a cookie: the next request gets its guest session afresh.
+  if (facts.ended) return 'clear';
+  return facts.saveUninitialized ? 'seal' : 'nothing';
 }

@@ -41,6 +41,25 @@ describe.each(PLATFORMS)('saving, on %s', (platform) => {
     }
   });
 
+  it('expires the cookie at logout with saveUninitialized too, rather than sealing an empty guest session', async () => {
+    const guest = await createApp(platform, {
+      controllers: [SessionController],
+      session: { saveUninitialized: true },
+    });
+    try {
+      const login = await request(guest.getHttpServer()).post('/set').send({ user: 'ada' });
+      const res = await request(guest.getHttpServer())
+        .post('/destroy')
+        .set('Cookie', cookieHeader(login))
+        .expect(201);
+      expect(setCookies(res)).toMatchObject([
+        { name: NAME, value: '', attributes: { 'max-age': '0' } },
+      ]);
+    } finally {
+      await guest.close();
+    }
+  });
+
   it('writes changed data with a fresh seal and the configured attributes', async () => {
     const res = await http().post('/set').send({ a: 1 }).expect(201);
     const cookies = setCookies(res);

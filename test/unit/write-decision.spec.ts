@@ -45,6 +45,11 @@ describe('decideWrite', () => {
     ['destroyed the session that came in', facts('carried', 'ended', 'changed'), 'clear'],
     ['destroyed a session without any cookie', facts('ended'), 'clear'],
     [
+      'destroyed the session that came in, with saveUninitialized',
+      facts('carried', 'ended', 'changed', 'saveUninitialized'),
+      'clear',
+    ],
+    [
       'regenerated the session and stored data in the new one',
       facts('carried', 'ended', 'changed', 'populated'),
       'seal',
@@ -80,8 +85,9 @@ describe('decideWrite', () => {
     const startsAfresh = f.ended || !f.carried;
     const keepsSomething = f.populated || f.saveUninitialized;
     const rules: [boolean, string][] = [
-      [startsAfresh && (keepsSomething || f.saveRequested), 'seal'],
+      [startsAfresh && (f.populated || f.saveRequested), 'seal'],
       [startsAfresh && f.ended, 'clear'],
+      [startsAfresh && f.saveUninitialized, 'seal'],
       [startsAfresh, 'nothing'],
       [f.changed && !keepsSomething, 'clear'],
       [f.changed || f.saveRequested || f.renewalDue || f.revalidated || f.adopted, 'seal'],
