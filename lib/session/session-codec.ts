@@ -42,7 +42,9 @@ export class SessionCodec {
 
   /**
    * Seals `data` as a new session: created and issued now, expiring after `maxAge` (or at
-   * `expires`).
+   * `expires`), never validated: the module runs its `validate` on the first request that
+   * carries it, whatever `validateInterval` says, so a seal made outside a request cannot skip a
+   * revocation.
    * @throws TypeError when `data` is not a plain object or cannot be turned into JSON.
    * @throws SessionTooLargeError when the seal would not fit in `maxChunks` cookies (`open`
    * would refuse it).
@@ -53,7 +55,7 @@ export class SessionCodec {
       createdAt: now,
       issuedAt: now,
       expiresAt,
-      validatedAt: now,
+      validatedAt: 0,
       lifetime: 0,
     });
   }

@@ -142,6 +142,20 @@ describe.each(PLATFORMS)('validate, on %s', (platform) => {
     expect(revocations.calls).toBe(0);
   });
 
+  it('checks a seal made by SessionCodec on its first request, whatever validateInterval says', async () => {
+    const http = await open({
+      session: {
+        validate: (session) => revocations.check(session),
+        validateInterval: 10 * MINUTE,
+      },
+    });
+    revocations.revoked.add('mallory');
+    const forged = new SessionCodec({ secret: SECRET }).seal({ user: 'mallory' });
+    const res = await http().get('/who').set('Cookie', `${NAME}=${forged}`).expect(200);
+    expect(res.body.user).toBeNull();
+    expect(revocations.calls).toBe(1);
+  });
+
   it('is called again only once validateInterval has passed, and records when it passed', async () => {
     const http = await open({
       session: {

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { SessionCodec } from '../../lib/index.js';
+import { SessionSealer } from '../../lib/session/session-sealer.js';
 import { setCookies } from '../e2e/support/cookies.js';
 import { PLATFORMS, SECRET, createApp } from '../e2e/support/create-app.js';
 import { corruptCiphertext } from '../support/seal.js';
@@ -16,13 +17,31 @@ const OLD_KEY = 'the old app key, as it always was';
 const ALICE = { id: 7, name: 'alice' };
 const MALLORY = { id: 13, name: 'mallory' };
 const codec = new SessionCodec({ secret: SECRET });
+const DAY = 86_400_000;
+
+/** A seal such as the module writes for a session that passed `validate` just now. */
+function validatedSeal(data: object): string {
+  const sealer = new SessionSealer([SECRET], {
+    name: '__Host-session',
+    maxChunks: 1,
+    absoluteTimeout: undefined,
+  });
+  const now = Date.now();
+  return sealer.seal(JSON.stringify(data), {
+    createdAt: now,
+    issuedAt: now,
+    expiresAt: now + DAY,
+    validatedAt: now,
+    lifetime: 0,
+  });
+}
 
 /**
  * A seal whose clear-text header says "in date, validated a moment ago" but which never opens:
  * anyone can make one from a seal of their own. Sent beside a replaced library's cookie, it
  * must not let the old session be adopted without `validate`.
  */
-const lookalikeSeal = () => corruptCiphertext(codec.seal({}));
+const lookalikeSeal = () => corruptCiphertext(validatedSeal({}));
 
 describe.each(PLATFORMS)('validate and the replaced library cookies, on %s', (platform) => {
   let oldApp: CookieSessionApp;
@@ -79,7 +98,7 @@ describe.each(PLATFORMS)('validate and the replaced library cookies, on %s', (pl
 
   it('does not call validate for a seal that opens and is not due, though old cookies came too', async () => {
     const old = cookieHeaderOf(await logIn(oldApp, MALLORY));
-    const res = await whoami(`__Host-session=${codec.seal({ user: ALICE })}; ${old}`);
+    const res = await whoami(`__Host-session=${validatedSeal({ user: ALICE })}; ${old}`);
     expect(res.body).toEqual({ user: ALICE, isNew: false });
     expect(validated).toEqual([]);
   });

@@ -54,13 +54,13 @@ describe('SessionCodec', () => {
   });
 
   describe('times', () => {
-    it('seals a new session: created, issued and validated now, expiring maxAge later', () => {
+    it('seals a new session: created and issued now, never validated, expiring maxAge later', () => {
       const short = new SessionCodec({ secret: SECRET, maxAge: 10_000 });
       expect(sealTimes(short.seal({ a: 1 }, T0))).toMatchObject({
         createdAt: T0,
         issuedAt: T0,
         expiresAt: T0 + 10_000,
-        validatedAt: T0,
+        validatedAt: 0,
         lifetime: 0,
       });
     });
