@@ -50,10 +50,8 @@ export function readCarriedCookie(
   let duplicated = false;
   let legacy: Map<string, string> | undefined;
   let legacyDuplicated = false;
-  const carriedLegacy: string[] = [];
   for (const [cookieName, values] of found) {
     if (legacyNames.has(cookieName)) {
-      carriedLegacy.push(cookieName);
       (legacy ??= new Map()).set(cookieName, values[0]);
       if (values.length > 1) legacyDuplicated = true;
     }
@@ -61,7 +59,8 @@ export function readCarriedCookie(
     names.push(cookieName);
     if (values.length > 1) duplicated = true;
   }
-  if (names.length === 0 && carriedLegacy.length === 0) return undefined;
+  if (names.length === 0 && legacy === undefined) return undefined;
+  const carriedLegacy = legacy === undefined ? NO_NAMES : [...legacy.keys()];
   // A tossed cookie of either kind makes an old cookie as suspect as the seal: a sibling
   // subdomain could otherwise swap in its own account's old cookie and have it re-sealed.
   if (legacyDuplicated || duplicated) legacy = undefined;
@@ -77,7 +76,7 @@ export function readCarriedCookie(
     names,
     duplicated,
     legacy: legacy ?? NO_LEGACY,
-    legacyNames: carriedLegacy.length === 0 ? NO_NAMES : carriedLegacy,
+    legacyNames: carriedLegacy,
     readAt,
   };
 }
