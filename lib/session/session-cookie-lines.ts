@@ -41,7 +41,7 @@ export function sealLines(
     const index = chunkIndex(input.name, name);
     if (index === -1 || index >= chunks.length) lines.push(clearCookieLine(name, input.attributes));
   }
-  lines.push(...replacedLines(input.replaced, input.attributes));
+  if (input.replaced.length > 0) lines.push(...replacedLines(input.replaced, input.attributes));
   return lines;
 }
 

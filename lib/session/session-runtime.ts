@@ -16,6 +16,9 @@ import type { CookieAttributes } from '../cookie/set-cookie.js';
 
 type Log = Pick<Logger, 'warn' | 'error' | 'log'>;
 
+/** What most requests carry of the replaced libraries' cookies. */
+const NONE_REPLACED: readonly ReplacedCookies[] = Object.freeze([]);
+
 /** How many distinct late changes are reported before the rest are only counted. */
 const LATE_CHANGE_REPORTS = 100;
 
@@ -88,9 +91,9 @@ export class SessionRuntime {
    * writes the session expires them, so that an old cookie set again (by an instance of the old
    * app during a rolling deploy, or tossed in) cannot log its user back in after a logout.
    */
-  replacedCookies(carried: CarriedCookie | undefined): ReplacedCookies[] {
+  replacedCookies(carried: CarriedCookie | undefined): readonly ReplacedCookies[] {
     const carriedNames = carried?.legacyNames;
-    if (!carriedNames?.length) return [];
+    if (!carriedNames?.length) return NONE_REPLACED;
     const replaced: ReplacedCookies[] = [];
     for (const { names, scope } of this.options.legacy?.readers ?? []) {
       const present = names.filter((name) => carriedNames.includes(name));
