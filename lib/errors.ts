@@ -57,14 +57,22 @@ export class SessionTooLargeError extends CookieSessionError {
   }
 }
 
-/** The session was used where there is no request to hold it (e.g. a cron job, a WebSocket message). */
+/**
+ * The session was used where there is no request to hold it (e.g. a cron job, a WebSocket
+ * message), or by code running after its request was answered (`answered`).
+ */
 export class SessionOutsideRequestError extends CookieSessionError {
-  constructor(where: string) {
+  constructor(where: string, { answered = false } = {}) {
     super(
       'ERR_SESSION_OUTSIDE_REQUEST',
-      `${where} was used outside an HTTP request. Use it while a request is handled (controllers, guards, ` +
-        'interceptors, pipes, filters, providers they call); in middleware read req.session; for WebSockets ' +
-        "read the handshake's cookie with SessionService.fromCookieHeaderValidated().",
+      answered
+        ? `${where} was called for a request that has already been answered: a callback from a connection ` +
+            "shared between requests (such as a ClientProxy's) or a timer started during a request still runs " +
+            "in that request's async context, and its session may be another user's. Read the session before " +
+            '(in the handler) and pass on what you need, or await the observable inside the handler.'
+        : `${where} was used outside an HTTP request. Use it while a request is handled (controllers, guards, ` +
+            'interceptors, pipes, filters, providers they call); in middleware read req.session; for WebSockets ' +
+            "read the handshake's cookie with SessionService.fromCookieHeaderValidated().",
     );
   }
 }

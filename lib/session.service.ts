@@ -2,9 +2,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import { chunkName, splitIntoChunks } from './cookie/chunks.js';
 import { refusalByOrigin } from './cookie/cross-origin.js';
-import { SessionOutsideRequestError } from './errors.js';
 import type { SessionRequestOptions } from './options/cookie-session-options.interface.js';
-import { requestScope } from './platform/request-scope.js';
+import { currentRequest } from './platform/request-scope.js';
 import { sessionOf } from './platform/session-request.js';
 import type { SessionObject as Session, SessionData } from './session/session-data.interface.js';
 import type { RequestSession } from './session/request-session.js';
@@ -15,7 +14,8 @@ import { toJson, type OpenedSession } from './session/session-sealer.js';
  * The current request's session, from any provider, guard, interceptor, pipe, filter or
  * controller — a singleton that finds the request through AsyncLocalStorage, not a
  * REQUEST-scoped provider. It follows the async context: a callback scheduled while another
- * request is handled sees that request's session.
+ * request is handled sees that request's session until that request is answered, and throws
+ * after (its session may be another user's).
  *
  * @example
  * @Injectable()
@@ -32,7 +32,8 @@ export class SessionService {
 
   /**
    * The session object (the same one as `@Session()` and `request.session`).
-   * @throws SessionOutsideRequestError when called outside an HTTP request.
+   * @throws SessionOutsideRequestError when called outside an HTTP request, or after the request
+   * it was called for was answered (a timer or a callback that outlived it).
    */
   get<T extends object = SessionData>(): Session<T> {
     return this.session().current as unknown as Session<T>;
@@ -146,9 +147,7 @@ export class SessionService {
   }
 
   private session(): RequestSession {
-    const req = requestScope.getStore();
-    if (!req) throw new SessionOutsideRequestError('SessionService');
-    return sessionOf(req);
+    return sessionOf(currentRequest('SessionService'));
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {

@@ -1,7 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { ExecutionContext } from '@nestjs/common';
-import { SessionOutsideRequestError } from '../errors.js';
-import { requestScope } from './request-scope.js';
+import { currentRequest } from './request-scope.js';
 import { RUNTIME, type SessionRequest } from './session-request.js';
 
 /** The raw Node request behind a platform request (Fastify wraps it; Express is it). */
@@ -19,7 +18,8 @@ interface GraphQLContextLike {
 /**
  * The raw request an execution context belongs to: HTTP directly; GraphQL through the
  * driver's context (without importing @nestjs/graphql); otherwise the request being handled.
- * @throws Error when there is no HTTP request behind the context (e.g. a WebSocket message).
+ * @throws SessionOutsideRequestError when there is no HTTP request behind the context (e.g. a
+ * WebSocket message), or the request being handled was already answered.
  */
 export function rawRequestOfContext(context: ExecutionContext): SessionRequest {
   // An HTTP context's first argument is its request: what switchToHttp().getRequest() returns,
@@ -32,7 +32,5 @@ export function rawRequestOfContext(context: ExecutionContext): SessionRequest {
       return rawRequestOf(candidate);
     }
   }
-  const current = requestScope.getStore();
-  if (current) return current;
-  throw new SessionOutsideRequestError(`@Session() in a ${context.getType()} context`);
+  return currentRequest(`@Session() in a ${context.getType()} context`);
 }

@@ -4,6 +4,7 @@ import {
   Get,
   HttpException,
   Post,
+  Req,
   ServiceUnavailableException,
   type ArgumentsHost,
   type ExceptionFilter,
@@ -21,8 +22,6 @@ const later = (work: () => void) => setTimeout(work, 5);
 
 @Controller()
 class ChangesController {
-  constructor(private readonly sessions: SessionService) {}
-
   @Post('login')
   login(@Session() session: Session) {
     session.user = 'alice';
@@ -36,15 +35,17 @@ class ChangesController {
     return {};
   }
 
+  // Through the request, which stays this request's once it was answered (SessionService
+  // refuses an answered request).
   @Post('late-destroy')
-  lateDestroy() {
-    later(() => this.sessions.destroy());
+  lateDestroy(@Req() req: { session: Session | null }) {
+    later(() => (req.session = null));
     return {};
   }
 
   @Post('late-first-touch')
-  lateFirstTouch() {
-    later(() => (this.sessions.get().late = 1));
+  lateFirstTouch(@Req() req: { session: Session }) {
+    later(() => (req.session.late = 1));
     return {};
   }
 

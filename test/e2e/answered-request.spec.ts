@@ -1,0 +1,98 @@
+import {
+  Controller,
+  Get,
+  Injectable,
+  Req,
+  type INestApplication,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import request from 'supertest';
+import { SessionOutsideRequestError, SessionService } from '../../lib/index.js';
+import { PLATFORMS, createApp } from './support/create-app.js';
+
+/** What one tick of the job read: through SessionService, and through the request it kept. */
+interface Tick {
+  viaService: unknown;
+  viaRequest: unknown;
+}
+
+/**
+ * A job started on first use: the request that happens to start it lends its async context to
+ * every tick, long after that request was answered.
+ */
+@Injectable()
+class ReminderJob implements OnModuleDestroy {
+  private timer?: NodeJS.Timeout;
+  private starter?: { session: { user?: unknown } };
+  private readonly waiting: ((tick: Tick) => void)[] = [];
+
+  constructor(private readonly sessions: SessionService) {}
+
+  startOnce(req: { session: { user?: unknown } }): void {
+    this.starter ??= req;
+    this.timer ??= setInterval(() => this.tick(), 5);
+  }
+
+  /** What the next tick reads. */
+  nextTick(): Promise<Tick> {
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+  }
+
+  private tick(): void {
+    if (this.waiting.length === 0) return;
+    let viaService: unknown;
+    try {
+      viaService = this.sessions.get().user;
+    } catch (error) {
+      viaService = error;
+    }
+    const tick = { viaService, viaRequest: this.starter?.session.user };
+    for (const resolve of this.waiting.splice(0)) resolve(tick);
+  }
+}
+
+@Controller()
+class HomeController {
+  constructor(
+    private readonly sessions: SessionService,
+    private readonly job: ReminderJob,
+  ) {}
+
+  @Get('home')
+  home(@Req() req: { session: { user?: unknown } }) {
+    this.job.startOnce(req);
+    return { user: this.sessions.get().user ?? null };
+  }
+}
+
+describe.each(PLATFORMS)('SessionService after its request was answered, on %s', (platform) => {
+  let app: INestApplication;
+  beforeAll(async () => {
+    app = await createApp(platform, { controllers: [HomeController], providers: [ReminderJob] });
+  });
+  afterAll(() => app.close());
+
+  it("throws in a timer a request started, instead of giving that request's session", async () => {
+    const sessions = app.get(SessionService);
+    const job = app.get(ReminderJob);
+    const home = (user: string) =>
+      request(app.getHttpServer()).get('/home').set('Cookie', sessions.toCookieHeader({ user }));
+
+    expect((await home('alice')).body).toEqual({ user: 'alice' });
+    const { viaService, viaRequest } = await job.nextTick();
+    expect(viaService).toBeInstanceOf(SessionOutsideRequestError);
+    expect((viaService as Error).message).toMatch(
+      /^SessionService was called for a request that has already been answered: .*timer.* Read the session before/,
+    );
+    // The request's own accessor is explicit about whose session it reads: it keeps working.
+    expect(viaRequest).toBe('alice');
+
+    // Requests after it read their own sessions while the job runs.
+    expect((await home('bob')).body).toEqual({ user: 'bob' });
+    expect((await job.nextTick()).viaService).toBeInstanceOf(SessionOutsideRequestError);
+  });
+});
