@@ -59,6 +59,10 @@ export class SessionService {
   /**
    * A `Cookie` request-header value carrying `data` sealed under the module's options, to call
    * logged-in routes from tests and tools without a login flow.
+   *
+   * The seal counts as never validated: with a `validate` option, the first request that carries
+   * it runs `validate` whatever the `validateInterval` (a revoked user is refused as in
+   * production); with a `validateInterval`, the response re-seals it with the time of that check.
    * @example
    * await request(app.getHttpServer()).get('/profile').set('Cookie', sessions.toCookieHeader({ userId: 1 }));
    */
@@ -70,7 +74,7 @@ export class SessionService {
       createdAt: now,
       issuedAt: now,
       expiresAt,
-      validatedAt: now,
+      validatedAt: 0,
       lifetime: 0,
     });
     const chunks = splitIntoChunks(name, value, maxChunks);
@@ -97,7 +101,8 @@ export class SessionService {
    *
    * There is no response to re-seal the cookie with the time of a passed check, so with a
    * `validateInterval` it calls `validate` every time the seal's last validation (over HTTP, or
-   * when it was sealed) is older than the interval.
+   * when a response sealed it; never for a {@link toCookieHeader} cookie) is older than the
+   * interval.
    *
    * With the cross-origin check on (`csrf`, the default), a request sent by a browser page of
    * another origin that is not in `csrf.trustedOrigins` gets no session: a WebSocket handshake

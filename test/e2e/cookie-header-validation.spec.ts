@@ -91,7 +91,9 @@ describe.each(PLATFORMS)('SessionService.fromCookieHeaderValidated, on %s', (pla
 
   it('skips validate while the seal was validated within validateInterval, and asks on every call after', async () => {
     const sessions = await open({ validateInterval: 10 * MINUTE });
-    const header = sessions.toCookieHeader({ user: 'frank' }); // validated as it is sealed
+    // A login over HTTP seals a session that counts as validated then.
+    const login = await request(app!.getHttpServer()).post('/set').send({ user: 'frank' });
+    const header = cookieHeader(login);
     clock.advance(9 * MINUTE);
     await expect(sessions.fromCookieHeaderValidated(header)).resolves.toEqual({ user: 'frank' });
     expect(revocations.calls).toBe(0);
@@ -102,6 +104,14 @@ describe.each(PLATFORMS)('SessionService.fromCookieHeaderValidated, on %s', (pla
     expect(revocations.calls).toBe(2);
     revocations.revoked.add('frank');
     await expect(sessions.fromCookieHeaderValidated(header)).resolves.toBeUndefined();
+  });
+
+  it('asks validate about a toCookieHeader() cookie at once, within validateInterval too', async () => {
+    const sessions = await open({ validateInterval: 10 * MINUTE });
+    const header = sessions.toCookieHeader({ user: 'heidi' });
+    revocations.revoked.add('heidi');
+    await expect(sessions.fromCookieHeaderValidated(header)).resolves.toBeUndefined();
+    expect(revocations.calls).toBe(1);
   });
 
   it('reads the header as fromCookieHeader does when the module has no validate', async () => {

@@ -89,3 +89,50 @@ describe.each(PLATFORMS)('SessionService.toCookieHeader() in supertest on %s', (
     });
   });
 });
+
+describe.each(PLATFORMS)(
+  'a toCookieHeader() cookie under validate and a validateInterval, on %s',
+  (platform) => {
+    let app: INestApplication;
+    let revoked: Set<unknown>;
+    let validations: number;
+
+    beforeEach(async () => {
+      revoked = new Set();
+      validations = 0;
+      app = await createApp(platform, {
+        controllers: [ProfileController],
+        session: {
+          validateInterval: 60_000,
+          validate: (session) => {
+            validations++;
+            return !revoked.has(session.userId);
+          },
+        },
+      });
+    });
+    afterEach(() => app.close());
+
+    it('is refused on its first request when its user was revoked', async () => {
+      revoked.add(42);
+      const res = await request(app.getHttpServer())
+        .get('/profile')
+        .set('Cookie', app.get(SessionService).toCookieHeader({ userId: 42 }));
+      expect(res.status).toBe(403);
+      expect(validations).toBe(1);
+    });
+
+    it('is validated on its first request, and the cookie then set carries the passed check', async () => {
+      const sent = app.get(SessionService).toCookieHeader({ userId: 42 });
+      const first = await request(app.getHttpServer()).get('/profile').set('Cookie', sent);
+      expect(first.body).toEqual({ userId: 42, notes: 0 });
+      expect(validations).toBe(1);
+
+      const next = await request(app.getHttpServer())
+        .get('/profile')
+        .set('Cookie', cookieHeader(first, sent));
+      expect(next.body).toEqual({ userId: 42, notes: 0 });
+      expect(validations).toBe(1);
+    });
+  },
+);
