@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import { chunkName, splitIntoChunks } from './cookie/chunks.js';
+import { cookieHeaderFrom } from './cookie/cookie-header.js';
 import { refusalByOrigin } from './cookie/cross-origin.js';
 import type { SessionRequestOptions } from './options/cookie-session-options.interface.js';
 import { currentRequest } from './platform/request-scope.js';
@@ -85,11 +86,18 @@ export class SessionService {
    * The session data a `Cookie` header carries, or `undefined` (absent, tampered, expired,
    * carried twice…): for WebSocket handshakes and other entry points that are not HTTP requests.
    *
+   * `header` may also be a response's `Set-Cookie` lines (supertest's
+   * `res.headers['set-cookie']`): it then gives the session that response set (`undefined` when
+   * it ended it).
+   *
    * It does not run the module's `validate`: a session revoked on the server (logout everywhere,
    * a disabled user) still reads here. To authenticate with it, use
    * {@link fromCookieHeaderValidated}.
+   * @throws TypeError when `header` is not a string, an array of strings or `undefined`.
    */
-  fromCookieHeader<T extends object = SessionData>(header: string | undefined): T | undefined {
+  fromCookieHeader<T extends object = SessionData>(
+    header: string | readonly string[] | undefined,
+  ): T | undefined {
     return this.open(header, Date.now())?.data as T | undefined;
   }
 
@@ -109,15 +117,18 @@ export class SessionService {
    * from such a page would otherwise open a connection as the user (cross-site WebSocket
    * hijacking).
    *
+   * @param header a `Cookie` header, or a response's `Set-Cookie` lines (as `fromCookieHeader`).
    * @param request the upgrade request (its headers are checked as above); also passed to
    * `validate` as its second argument.
    * @returns the data, or `undefined` when there is no valid session, the request came from a
    * page of another origin, or `validate` refused it.
    * @throws (rejects with) what `validate` threw or rejected with: refuse the caller then, never
    * let the session through unchecked.
+   * @throws (rejects with) TypeError when `header` is not a string, an array of strings or
+   * `undefined`.
    */
   async fromCookieHeaderValidated<T extends object = SessionData>(
-    header: string | undefined,
+    header: string | readonly string[] | undefined,
     request?: unknown,
   ): Promise<T | undefined> {
     if (this.fromOtherOrigin(request)) return undefined;
@@ -145,8 +156,12 @@ export class SessionService {
   }
 
   /** The session sealed in a bare `Cookie` header, when it opens and is in date. */
-  private open(header: string | undefined, now: number): OpenedSession | undefined {
-    const carried = this.runtime.carried({ headers: { cookie: header } } as never);
+  private open(
+    header: string | readonly string[] | undefined,
+    now: number,
+  ): OpenedSession | undefined {
+    const cookie = cookieHeaderFrom(header, now);
+    const carried = this.runtime.carried({ headers: { cookie } } as never);
     if (carried?.seal === undefined) return undefined;
     return this.runtime.sealer.open(carried.seal, now);
   }

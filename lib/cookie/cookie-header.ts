@@ -47,3 +47,45 @@ function trimmed(header: string, start: number, end: number): string {
 function isBlank(code: number): boolean {
   return code === 0x20 || code === 0x09;
 }
+
+/**
+ * The `Cookie` header a client would send back: a header given as is, or a response's
+ * `Set-Cookie` lines (supertest's `res.headers['set-cookie']`), whose `name=value` pairs are
+ * kept but for lines that expire their cookie; a name set twice keeps its last value, as a
+ * browser does.
+ * @throws TypeError for anything but a string, an array of strings or `undefined`.
+ */
+export function cookieHeaderFrom(header: unknown, now: number): string | undefined {
+  if (header === undefined || typeof header === 'string') return header;
+  if (!Array.isArray(header) || header.some((line) => typeof line !== 'string')) {
+    throw new TypeError(
+      'Expected a Cookie header (a string), Set-Cookie lines (an array of strings) or undefined',
+    );
+  }
+  const pairs = new Map<string, string>();
+  for (const line of header as string[]) {
+    const [pair, ...attributes] = line.split(';');
+    const eq = pair.indexOf('=');
+    if (eq < 0) continue;
+    const name = pair.slice(0, eq).trim();
+    if (expires(attributes, now)) pairs.delete(name);
+    else pairs.set(name, pair.trim());
+  }
+  return [...pairs.values()].join('; ');
+}
+
+/** Whether a `Set-Cookie` line's attributes drop its cookie (`Max-Age` wins over `Expires`). */
+function expires(attributes: readonly string[], now: number): boolean {
+  let expired = false;
+  for (const attribute of attributes) {
+    const eq = attribute.indexOf('=');
+    const name = attribute
+      .slice(0, eq < 0 ? undefined : eq)
+      .trim()
+      .toLowerCase();
+    const value = eq < 0 ? '' : attribute.slice(eq + 1).trim();
+    if (name === 'max-age') return Number(value) <= 0;
+    if (name === 'expires') expired = Date.parse(value) <= now;
+  }
+  return expired;
+}

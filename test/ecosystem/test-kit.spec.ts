@@ -1,7 +1,9 @@
 import {
+  Body,
   Controller,
   Get,
   Injectable,
+  Post,
   UseGuards,
   type CanActivate,
   type INestApplication,
@@ -26,6 +28,23 @@ class ProfileController {
   @UseGuards(LoggedInGuard)
   profile(@Session() session: Session<{ userId?: number; notes?: string }>) {
     return { userId: session.userId, notes: session.notes?.length ?? 0 };
+  }
+}
+
+@Controller()
+class AccountController {
+  constructor(private readonly sessions: SessionService) {}
+
+  @Post('login')
+  login(@Body() body: { userId: number; notes?: string }) {
+    Object.assign(this.sessions.regenerate(), body);
+    return {};
+  }
+
+  @Post('logout')
+  logout() {
+    this.sessions.destroy();
+    return {};
   }
 }
 
@@ -133,6 +152,65 @@ describe.each(PLATFORMS)(
         .set('Cookie', cookieHeader(first, sent));
       expect(next.body).toEqual({ userId: 42, notes: 0 });
       expect(validations).toBe(1);
+    });
+  },
+);
+
+describe.each(PLATFORMS)(
+  "fromCookieHeader() given a response's Set-Cookie lines, on %s",
+  (platform) => {
+    let app: INestApplication;
+    let sessions: SessionService;
+
+    beforeAll(async () => {
+      app = await createApp(platform, {
+        controllers: [AccountController],
+        session: { maxChunks: 2 },
+      });
+      sessions = app.get(SessionService);
+    });
+    afterAll(() => app.close());
+    const http = () => request(app.getHttpServer());
+
+    it('gives the session the response set, over chunks too, and nothing once it was ended', async () => {
+      const large = await http()
+        .post('/login')
+        .send({ userId: 7, notes: 'x'.repeat(6000) });
+      expect(large.headers['set-cookie']).toHaveLength(2);
+      const read = sessions.fromCookieHeader<{ userId: number; notes: string }>(
+        large.headers['set-cookie'],
+      );
+      expect({ userId: read?.userId, notes: read?.notes.length }).toEqual({
+        userId: 7,
+        notes: 6000,
+      });
+
+      // Back to one cookie: the response also expires the second chunk.
+      const small = await http()
+        .post('/login')
+        .set('Cookie', cookieHeader(large))
+        .send({ userId: 8 });
+      expect(sessions.fromCookieHeader(small.headers['set-cookie'])).toEqual({ userId: 8 });
+      await expect(sessions.fromCookieHeaderValidated(small.get('Set-Cookie'))).resolves.toEqual({
+        userId: 8,
+      });
+
+      const logout = await http().post('/logout').set('Cookie', cookieHeader(small));
+      expect(logout.headers['set-cookie']).not.toHaveLength(0);
+      expect(sessions.fromCookieHeader(logout.headers['set-cookie'])).toBeUndefined();
+    });
+
+    it('refuses anything but a Cookie header, Set-Cookie lines or undefined, saying what it takes', async () => {
+      for (const wrong of [42, null, { cookie: 'a=b' }, [1]]) {
+        expect(() => sessions.fromCookieHeader(wrong as never)).toThrow(
+          new TypeError(
+            'Expected a Cookie header (a string), Set-Cookie lines (an array of strings) or undefined',
+          ),
+        );
+        await expect(sessions.fromCookieHeaderValidated(wrong as never)).rejects.toThrow(TypeError);
+      }
+      expect(sessions.fromCookieHeader(undefined)).toBeUndefined();
+      expect(sessions.fromCookieHeader([])).toBeUndefined();
     });
   },
 );

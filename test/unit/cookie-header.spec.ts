@@ -1,4 +1,4 @@
-import { findCookies } from '../../lib/cookie/cookie-header.js';
+import { cookieHeaderFrom, findCookies } from '../../lib/cookie/cookie-header.js';
 
 const only =
   (...names: string[]) =>
@@ -81,5 +81,46 @@ describe('findCookies', () => {
       return false;
     });
     expect(asked).toEqual(['a', 'b']);
+  });
+});
+
+describe('cookieHeaderFrom', () => {
+  const NOW = Date.UTC(2030, 0, 1);
+  const PAST = 'Thu, 01 Jan 1970 00:00:00 GMT';
+  const FUTURE = 'Wed, 01 Jan 2031 00:00:00 GMT';
+
+  it('gives a Cookie header, or undefined, as it is', () => {
+    expect(cookieHeaderFrom('a=1; b=2', NOW)).toBe('a=1; b=2');
+    expect(cookieHeaderFrom(undefined, NOW)).toBeUndefined();
+  });
+
+  it("reads Set-Cookie lines as the Cookie header a client sends back: each line's name=value", () => {
+    const lines = [`sid=abc; Max-Age=60; Expires=${FUTURE}; Path=/; HttpOnly`, 'theme=dark'];
+    expect(cookieHeaderFrom(lines, NOW)).toBe('sid=abc; theme=dark');
+    expect(cookieHeaderFrom([], NOW)).toBe('');
+  });
+
+  it('leaves out a cookie a line expires, also one set by an earlier line', () => {
+    for (const expiry of ['Max-Age=0', 'max-age=-1', `Expires=${PAST}`]) {
+      expect(cookieHeaderFrom(['sid=abc', `sid=old; ${expiry}`, 'theme=dark'], NOW)).toBe(
+        'theme=dark',
+      );
+    }
+    // Max-Age wins over Expires, as in browsers.
+    expect(cookieHeaderFrom([`sid=abc; Max-Age=60; Expires=${PAST}`], NOW)).toBe('sid=abc');
+  });
+
+  it('keeps the last value of a name set twice', () => {
+    expect(cookieHeaderFrom(['sid=first', 'sid=second'], NOW)).toBe('sid=second');
+  });
+
+  it('throws a TypeError saying what it takes for anything else', () => {
+    for (const wrong of [null, 42, { cookie: 'a=b' }, ['a=b', 1]]) {
+      expect(() => cookieHeaderFrom(wrong, NOW)).toThrow(
+        new TypeError(
+          'Expected a Cookie header (a string), Set-Cookie lines (an array of strings) or undefined',
+        ),
+      );
+    }
   });
 });
