@@ -26,6 +26,7 @@ export type {
 export type { LegacyOptions } from './legacy/legacy-options.js';
 export type {
   SessionData,
+  SessionInput,
   SessionMethods,
   SessionObject,
   SessionRequestProperties,

@@ -6,7 +6,11 @@ import { refusalByOrigin } from './cookie/cross-origin.js';
 import type { SessionRequestOptions } from './options/cookie-session-options.interface.js';
 import { currentRequest } from './platform/request-scope.js';
 import { sessionOf } from './platform/session-request.js';
-import type { SessionObject as Session, SessionData } from './session/session-data.interface.js';
+import type {
+  SessionObject as Session,
+  SessionData,
+  SessionInput,
+} from './session/session-data.interface.js';
 import type { RequestSession } from './session/request-session.js';
 import { SessionRuntime } from './session/session-runtime.js';
 import { toJson, type OpenedSession } from './session/session-sealer.js';
@@ -67,7 +71,7 @@ export class SessionService {
    * @example
    * await request(app.getHttpServer()).get('/profile').set('Cookie', sessions.toCookieHeader({ userId: 1 }));
    */
-  toCookieHeader(data: SessionData): string {
+  toCookieHeader(data: SessionInput): string {
     const { name, maxChunks, maxAge } = this.runtime.options;
     const now = Date.now();
     const expiresAt = this.runtime.options.expires?.getTime() ?? now + maxAge;

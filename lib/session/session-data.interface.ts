@@ -14,6 +14,21 @@ export interface SessionData {
   [key: string]: unknown;
 }
 
+/** The keys declared on `SessionData`, without its index signature. */
+type DeclaredSessionData = {
+  [
+    K in keyof SessionData as string extends K ? never : number extends K ? never : K
+  ]: SessionData[K];
+};
+
+/**
+ * Data that can replace a session or be sealed: a `SessionData`, or any object whose keys
+ * declared on `SessionData` hold their declared types. The second form admits data typed with an
+ * `interface` (`interface AppSession {…}`), which TypeScript never gives the index signature
+ * `SessionData` has.
+ */
+export type SessionInput = SessionData | (object & DeclaredSessionData);
+
 /** What the session object offers beyond its data. None of it is stored in the cookie. */
 export interface SessionMethods {
   /** `true` when no valid session cookie came in (or the session was regenerated). */
@@ -39,7 +54,7 @@ export interface SessionRequestProperties {
   /** The session, typed by the `SessionData` interface. */
   get session(): SessionObject;
   /** An object replaces the data; `null` ends the session (as `SessionService.destroy()`). */
-  set session(value: SessionData | null);
+  set session(value: SessionInput | null);
   /** This request's cookie options (a copy of the module's): "remember me" for one user. */
   sessionOptions: SessionRequestOptions;
 }

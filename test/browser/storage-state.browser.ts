@@ -8,7 +8,7 @@ import {
   type INestApplication,
 } from '@nestjs/common';
 import type { Browser } from 'playwright-core';
-import { Session, SessionService, type SessionData } from '../../lib/index.js';
+import { Session, SessionService, type SessionInput } from '../../lib/index.js';
 import { PLATFORMS, createApp } from '../e2e/support/create-app.js';
 import { launchChromium } from './support/chromium.js';
 
@@ -21,7 +21,7 @@ const MAX_AGE = 60 * 60 * 1000;
  */
 export function sessionStorageState(
   sessions: SessionService,
-  data: SessionData,
+  data: SessionInput,
   { domain = 'localhost', maxAge = 24 * 60 * 60 * 1000 } = {},
 ) {
   const expires = Math.floor((Date.now() + maxAge) / 1000);

@@ -57,6 +57,11 @@ describe('typed sessions: one SessionData augmentation', () => {
     expect(results.fastify).toEqual({ status: 0, output: '' });
   });
 
+  it('takes session data typed with an interface wherever data goes in, with or without the augmentation', () => {
+    expect(results.express).toEqual({ status: 0, output: '' });
+    expect(results.unaugmented.output).not.toMatch(/interface-data\.ts/);
+  });
+
   it('fails the same fixture without the augmentation (the checks bite)', () => {
     const { status, output } = results.unaugmented;
     expect(status).not.toBe(0);
