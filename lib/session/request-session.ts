@@ -42,7 +42,8 @@ export class RequestSession implements SessionOwner {
   #incoming: Incoming | undefined;
   #ended = false;
   #saveRequested = false;
-  #revalidated = false;
+  /** When a `validate` that passed judged the session, to record in its seal. */
+  #validatedAt: number | undefined;
   #options: SessionRequestOptions | undefined;
   #maxAgeChosen = false;
   /** Bumped by every change the JSON may not show yet (own keys, destroy, save, replace). */
@@ -159,7 +160,7 @@ export class RequestSession implements SessionOwner {
     // A save() asked for before the end no longer applies: Passport's logout calls save() then
     // regenerate(), and must clear the cookie, not write an empty session.
     this.#saveRequested = false;
-    this.#revalidated = false;
+    this.#validatedAt = undefined;
     this.#version++;
     this.#adopt({});
   }
@@ -184,12 +185,15 @@ export class RequestSession implements SessionOwner {
     const session = this.current;
     const incoming = this.#incoming;
     // Only a session whose check is due (an adopted one always is), judged as the request came in.
-    if (incoming === undefined || !this.runtime.validationDue(incoming.validatedAt, this.#readAt()))
+    const checkedAt = this.#readAt();
+    if (incoming === undefined || !this.runtime.validationDue(incoming.validatedAt, checkedAt))
       return;
     try {
       const valid = await this.runtime.options.validate!(session, request);
       if (valid !== true) this.destroy();
-      else if (this.runtime.options.validateInterval > 0) this.#revalidated = true;
+      // The check's own time, not the seal's: a response held back (a body sent slowly) must not
+      // stretch how long this check is trusted.
+      else if (this.runtime.options.validateInterval > 0) this.#validatedAt = checkedAt;
     } catch (error) {
       this.#failure = error ?? new Error('validate() failed');
     }
@@ -366,7 +370,7 @@ export class RequestSession implements SessionOwner {
       saveUninitialized: options.saveUninitialized,
       renewalDue:
         options.autoRenew && incoming !== undefined && this.runtime.renewalDue(incoming, now),
-      revalidated: this.#revalidated,
+      revalidated: this.#validatedAt !== undefined,
       adopted: incoming?.adopted !== undefined,
     });
     if (decision === 'nothing') return [];
@@ -438,7 +442,7 @@ export class RequestSession implements SessionOwner {
         `has passed (${options.expires.toISOString()}): every session would be expired at once. Set a later date, or use maxAge`,
       );
     }
-    const validatedAt = this.#revalidated ? now : incoming ? incoming.validatedAt : now;
+    const validatedAt = this.#validatedAt ?? (incoming ? incoming.validatedAt : now);
     const value = this.runtime.sealer.seal(json, {
       createdAt,
       issuedAt: now,

@@ -45,8 +45,17 @@ class UserGuard implements CanActivate {
   }
 }
 
+/** What `/slow` does before it answers: a response held back as long as a client likes. */
+const slowResponse = { hold: () => {} };
+
 @Controller()
 class WhoController {
+  @Get('slow')
+  slow(@Session() session: Session) {
+    slowResponse.hold();
+    return { user: session.user ?? null };
+  }
+
   @Get('who')
   @UseGuards(UserGuard)
   who(@Session() session: Session, @Req() req: any) {
@@ -156,6 +165,36 @@ describe.each(PLATFORMS)('validate, on %s', (platform) => {
     expect(revocations.calls).toBe(1);
   });
 
+  it('records when the check ran, not when a response held back was sealed', async () => {
+    const http = await open({
+      session: {
+        validate: (session) => revocations.check(session),
+        validateInterval: 10 * MINUTE,
+      },
+    });
+    const login = await http().post('/set').send({ user: 'alice' }).expect(201);
+    clock.advance(11 * MINUTE);
+    const checkedAt = Date.now();
+    // The check passes as the request comes in; its response leaves 9 minutes later.
+    slowResponse.hold = () => clock.advance(9 * MINUTE);
+    try {
+      const res = await http().get('/slow').set('Cookie', cookieHeader(login)).expect(200);
+      expect(revocations.calls).toBe(1);
+      const [resealed] = setCookies(res);
+      const times = sealTimes(resealed.value);
+      expect(times.validatedAt).toBeGreaterThanOrEqual(checkedAt);
+      expect(times.validatedAt).toBeLessThan(checkedAt + MINUTE);
+      // So the next check is due 10 minutes after the check, not after the response.
+      slowResponse.hold = () => {};
+      revocations.revoked.add('alice');
+      clock.advance(2 * MINUTE);
+      const after = await http().get('/who').set('Cookie', cookieHeader(res)).expect(200);
+      expect(after.body.user).toBeNull();
+    } finally {
+      slowResponse.hold = () => {};
+    }
+  });
+
   it('is called again only once validateInterval has passed, and records when it passed', async () => {
     const http = await open({
       session: {
@@ -172,10 +211,13 @@ describe.each(PLATFORMS)('validate, on %s', (platform) => {
     expect(revocations.calls).toBe(0);
     expect(setCookies(within)).toEqual([]);
     clock.advance(2 * MINUTE);
+    const sent = Date.now();
     const due = await http().get('/who').set('Cookie', jar).expect(200);
     expect(revocations.calls).toBe(1);
     const [resealed] = setCookies(due);
-    expect(sealTimes(resealed.value).validatedAt).toBe(sealTimes(resealed.value).issuedAt);
+    const { validatedAt, issuedAt } = sealTimes(resealed.value);
+    expect(validatedAt).toBeGreaterThanOrEqual(sent);
+    expect(validatedAt).toBeLessThanOrEqual(issuedAt);
     const jar2 = cookieHeader(due, jar);
     clock.advance(5 * MINUTE);
     await http().get('/who').set('Cookie', jar2).expect(200);
