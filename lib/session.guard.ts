@@ -26,7 +26,7 @@ export class SessionGuard implements CanActivate {
     const policy = this.runtime.options.csrf;
     if (policy) {
       // The route's exemption is looked up only for a request that would be refused.
-      const refusal = crossOriginRefusal(req.method ?? '', req.headers, policy);
+      const refusal = crossOriginRefusal(methodOf(context, req), req.headers, policy);
       if (refusal !== undefined && !this.exempt(context)) throw new ForbiddenException(refusal);
     }
     const failure = req[SESSION]?.takeFailure();
@@ -42,6 +42,20 @@ export class SessionGuard implements CanActivate {
       ]) === true
     );
   }
+}
+
+/**
+ * The method the cross-origin check judges. A GraphQL mutation changes state whatever request
+ * carried it (Mercurius runs one sent as `HEAD`, which Fastify answers on every `GET` route), so
+ * it is judged as a `POST`.
+ */
+function methodOf(context: ExecutionContext, req: SessionRequest): string {
+  if (context.getType<string>() === 'graphql') {
+    const info = context.getArgByIndex<{ operation?: { operation?: unknown } } | undefined>(3);
+    const operation = info?.operation?.operation;
+    if (operation !== undefined && operation !== 'query') return 'POST';
+  }
+  return req.method ?? '';
 }
 
 /** The HTTP request behind a context (a GraphQL operation's too), or `undefined` (WebSockets…). */

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import request from 'supertest';
 import ts from 'typescript';
 import { SessionService } from '../../lib/index.js';
 import { cookieHeader, setCookies } from '../e2e/support/cookies.js';
@@ -68,6 +69,22 @@ describe.each(GRAPHQL_SETUPS)('GraphQL sessions: $name', (setup) => {
 
     const res = await gql(url, '{ secret }', sessions.toCookieHeader({ user: 'bob' }));
     expect(res.body).toEqual({ data: { secret: 'secret of bob' } });
+  });
+
+  it('a mutation from a page of another origin is refused whatever HTTP method carries it', async () => {
+    const crossSite = { origin: 'https://evil.example', 'sec-fetch-site': 'same-site' };
+    const mutation = 'mutation { increment }';
+    const post = await gql(url, mutation).set(crossSite);
+    expect(JSON.stringify(post.body)).toMatch(/Cross-origin request refused/);
+    expect(setCookies(post)).toEqual([]);
+    // As a browser page can send it: no preflight for HEAD, the visitor's cookie included.
+    for (const method of ['get', 'head'] as const) {
+      const res = await request(url)
+        [method](`/graphql?query=${encodeURIComponent(mutation)}`)
+        .set(crossSite);
+      // A mutation that ran would have written its new session.
+      expect(setCookies(res)).toEqual([]);
+    }
   });
 
   it('a tampered cookie gives an empty session, not an error', async () => {
