@@ -1,4 +1,4 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Header } from '@nestjs/common';
 import { Session } from 'nest-cookie-session';
 import type { AppSession } from './app-session.js';
 import { escapeHtml, page } from './html.js';
@@ -7,6 +7,7 @@ import { escapeHtml, page } from './html.js';
 export class HomeController {
   /** A view counter: `@Session()` gives the session object; change it and the cookie follows. */
   @Get()
+  @Header('Cache-Control', 'no-store')
   home(@Session() session: Session<AppSession>): string {
     session.views = (session.views ?? 0) + 1;
     const greeting = session.user ? `Hello, ${escapeHtml(session.user)}` : 'Hello';

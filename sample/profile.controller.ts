@@ -1,4 +1,4 @@
-import { Controller, Get, Post, Redirect, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Get, Header, Post, Redirect, UseFilters, UseGuards } from '@nestjs/common';
 import { Session } from 'nest-cookie-session';
 import type { AppSession } from './app-session.js';
 import { setFlash } from './flash.js';
@@ -14,7 +14,12 @@ import { UsersService } from './users.service.js';
 export class ProfileController {
   constructor(private readonly users: UsersService) {}
 
+  /**
+   * `no-store`: a page built from the session must not come back from the browser's cache (the
+   * Back button after logout on a shared computer).
+   */
   @Get()
+  @Header('Cache-Control', 'no-store')
   profile(@Session() session: Session<AppSession>): string {
     const lifetime = session.rememberMe ? '30 days' : '24 hours';
     return page(

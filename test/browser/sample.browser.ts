@@ -161,6 +161,16 @@ it('logs out: says so once, and the profile is closed again', async () => {
   expect(await page.locator('.flash').count()).toBe(0);
 });
 
+it('shows no page of the user from the cache when Back is pressed after logout', async () => {
+  await logIn(page, 'grace', false);
+  await visit(page, '/profile');
+  expect(await page.textContent('#name')).toBe('grace');
+  await Promise.all([page.waitForURL(server.baseUrl + '/'), page.click('nav button')]);
+  await page.goBack();
+  expect(new URL(page.url()).pathname).toBe('/login');
+  expect(await page.locator('#name').count()).toBe(0);
+});
+
 describe('a session cookie corrupted in the jar', () => {
   const corruptions: [string, (value: string) => string][] = [
     ['one character changed', (v) => v.slice(0, 30) + (v[30] === 'A' ? 'B' : 'A') + v.slice(31)],
