@@ -19,7 +19,7 @@ type Log = Pick<Logger, 'warn' | 'error' | 'log'>;
 /** What most requests carry of the replaced libraries' cookies. */
 const NONE_REPLACED: readonly ReplacedCookies[] = Object.freeze([]);
 
-/** How many distinct late changes are reported before the rest are only counted. */
+/** How many kinds of lost changes are reported before the rest are not. */
 const LATE_CHANGE_REPORTS = 100;
 
 /**
@@ -40,6 +40,7 @@ export class SessionRuntime {
   #adoptedTooLargeSaid = false;
   #legacyUnreadSaid = false;
   readonly #lateChangesSaid = new Set<string>();
+  #lateChangesCapSaid = false;
 
   /** @throws CookieSessionOptionsError when the options are invalid. */
   constructor(input: CookieSessionOptions, log: Log = new Logger('CookieSession')) {
@@ -169,15 +170,25 @@ export class SessionRuntime {
   }
 
   /**
-   * Says once per route and change that a change was lost: made after the headers left
-   * (`late`), or through a session object that was replaced earlier in the request.
+   * Says once per kind of change (and method) that a change was lost: made after the headers
+   * left (`late`), or through a session object that was replaced earlier in the request. The
+   * path is shown, not counted: a client choosing URLs (`/items/1`, `/items/2`, …) must not use
+   * up the reports and hide the next real one.
    */
   warnLostChange(req: IncomingMessage, what: string, why: 'late' | 'replaced'): void {
-    const route = `${req.method ?? '?'} ${(req.url ?? '').split('?', 1)[0]}`;
-    const said = `${route} ${why} ${what}`;
-    if (this.#lateChangesSaid.has(said) || this.#lateChangesSaid.size >= LATE_CHANGE_REPORTS)
+    const said = `${req.method ?? '?'} ${why} ${what}`;
+    if (this.#lateChangesSaid.has(said)) return;
+    if (this.#lateChangesSaid.size >= LATE_CHANGE_REPORTS) {
+      if (!this.#lateChangesCapSaid) {
+        this.#lateChangesCapSaid = true;
+        this.log.warn(
+          `${LATE_CHANGE_REPORTS} kinds of lost session changes were reported; further ones are not. Said once.`,
+        );
+      }
       return;
+    }
     this.#lateChangesSaid.add(said);
+    const route = `${req.method ?? '?'} ${(req.url ?? '').split('?', 1)[0]}`;
     this.log.warn(
       why === 'late'
         ? `${what} on ${quote(route)} after the response's headers were sent: the change is lost. ` +
