@@ -92,7 +92,7 @@ export class SessionService {
    *
    * `header` may also be a response's `Set-Cookie` lines (supertest's
    * `res.headers['set-cookie']`): it then gives the session that response set (`undefined` when
-   * it ended it).
+   * it ended it or set no session cookie).
    *
    * It does not run the module's `validate`: a session revoked on the server (logout everywhere,
    * a disabled user) still reads here. To authenticate with it, use
@@ -135,9 +135,11 @@ export class SessionService {
     header: string | readonly string[] | undefined,
     request?: unknown,
   ): Promise<T | undefined> {
-    if (this.fromOtherOrigin(request)) return undefined;
     const now = Date.now();
-    const opened = this.open(header, now);
+    // The header is read first, so a wrong argument is a TypeError whoever sent the request.
+    const cookie = cookieHeaderFrom(header, now);
+    if (this.fromOtherOrigin(request)) return undefined;
+    const opened = this.open(cookie, now);
     if (opened === undefined) return undefined;
     if (this.runtime.validationDue(opened.validatedAt, now)) {
       let valid: boolean;

@@ -96,9 +96,12 @@ export interface CookieSessionOptions {
    * behind a proxy that sets both. @default false
    */
   secureProxy?: boolean;
-  /** Cookie `SameSite`; `'none'` requires `secure`. `false` omits the attribute. @default 'lax' */
+  /**
+   * Cookie `SameSite`; `'none'` requires `secure: true` (`'auto'` is refused). `false` omits the
+   * attribute. @default 'lax'
+   */
   sameSite?: 'lax' | 'strict' | 'none' | false;
-  /** Cookie `Partitioned` (CHIPS); requires `secure`. @default undefined */
+  /** Cookie `Partitioned`; requires `secure: true` (`'auto'` is refused). @default undefined */
   partitioned?: boolean;
   /** Cookie `Priority` (Chrome). @default undefined */
   priority?: 'low' | 'medium' | 'high';
@@ -127,8 +130,9 @@ export interface CookieSessionOptions {
   csrf?: CsrfOption;
   /**
    * Register `SessionInterceptor` as a global interceptor. `false` saves the Nest interceptor
-   * pipeline on every route; an oversized session then becomes a 500 on Fastify (from an
-   * `onSend` hook) and a logged error on Express. @default true
+   * pipeline on every route; a session that cannot be written (too large, invalid request
+   * options, a passed `expires`) then becomes a 500 on Fastify (from an `onSend` hook) and a
+   * logged error on Express. @default true
    */
   globalInterceptor?: boolean;
 }
@@ -138,8 +142,9 @@ export interface CookieSessionOptions {
  * `request.sessionOptions` and `SessionService.options`. `maxAge` set here becomes the session's
  * own lifetime ("remember me"): it travels in the seal and later renewals keep it. `expires`,
  * `sessionCookie`, `autoRenew` and the cookie attributes change this response only, under the
- * same rules as the module's options; `path` and `domain` must stay the module's (a cookie at
- * another path or domain would be a second cookie beside the first). `secret`, `keys`, `name`,
+ * same rules as the module's options; `path`, `domain` and `partitioned` must stay the module's
+ * (a cookie at another path or domain, or in another partition, would be a second cookie beside
+ * the first). `secret`, `keys`, `name`,
  * `maxChunks` and `absoluteTimeout` belong to the module and are read from there.
  */
 export interface SessionRequestOptions {

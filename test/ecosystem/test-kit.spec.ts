@@ -208,6 +208,11 @@ describe.each(PLATFORMS)(
           ),
         );
         await expect(sessions.fromCookieHeaderValidated(wrong as never)).rejects.toThrow(TypeError);
+        // Also for a request of another origin, which gets no session anyway.
+        const crossOrigin = { headers: { host: 'app.test', origin: 'https://evil.test' } };
+        await expect(
+          sessions.fromCookieHeaderValidated(wrong as never, crossOrigin),
+        ).rejects.toThrow(TypeError);
       }
       expect(sessions.fromCookieHeader(undefined)).toBeUndefined();
       expect(sessions.fromCookieHeader([])).toBeUndefined();
