@@ -4,8 +4,9 @@ import { chunkName, splitIntoChunks } from './cookie/chunks.js';
 import { cookieHeaderFrom } from './cookie/cookie-header.js';
 import { refusalByOrigin } from './cookie/cross-origin.js';
 import type { SessionRequestOptions } from './options/cookie-session-options.interface.js';
-import { currentRequest } from './platform/request-scope.js';
-import { sessionOf } from './platform/session-request.js';
+import { answered, requestScope } from './platform/request-scope.js';
+import { detachedSession, sessionOf } from './platform/session-request.js';
+import { SessionOutsideRequestError } from './errors.js';
 import type {
   SessionObject as Session,
   SessionData,
@@ -19,8 +20,8 @@ import { toJson, type OpenedSession } from './session/session-sealer.js';
  * The current request's session, from any provider, guard, interceptor, pipe, filter or
  * controller — a singleton that finds the request through AsyncLocalStorage, not a
  * REQUEST-scoped provider. It follows the async context: a callback scheduled while another
- * request is handled sees that request's session until that request is answered, and throws
- * after (its session may be another user's).
+ * request is handled sees that request's session until that request is answered, and an empty
+ * session with a warning after (its session may be another user's).
  *
  * @example
  * @Injectable()
@@ -37,8 +38,9 @@ export class SessionService {
 
   /**
    * The session object (the same one as `@Session()` and `request.session`).
-   * @throws SessionOutsideRequestError when called outside an HTTP request, or after the request
-   * it was called for was answered (a timer or a callback that outlived it).
+   * @throws SessionOutsideRequestError when called outside an HTTP request. After the request it
+   * was called for was answered (a timer or a callback that outlived it): an empty session whose
+   * changes go nowhere, and a warning.
    */
   get<T extends object = SessionData>(): Session<T> {
     return this.session().current as unknown as Session<T>;
@@ -172,8 +174,18 @@ export class SessionService {
     return this.runtime.sealer.open(carried.seal, now);
   }
 
+  /**
+   * The session of the request being handled. Once that request was answered, code still
+   * running in its context (a timer, a callback of a connection shared between requests) may be
+   * working for another user: it gets an empty session whose changes go nowhere, and a warning,
+   * rather than that request's session or an exception that could end the process from a timer.
+   */
   private session(): RequestSession {
-    return sessionOf(currentRequest('SessionService'));
+    const req = requestScope.getStore();
+    if (!req) throw new SessionOutsideRequestError('SessionService');
+    if (!answered(req)) return sessionOf(req);
+    this.runtime.warnLostChange(req, 'SessionService', 'answered');
+    return detachedSession(req);
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {

@@ -9,19 +9,24 @@ import { RESPONSE, type SessionRequest } from './session-request.js';
 export const requestScope = new AsyncLocalStorage<SessionRequest>();
 
 /**
+ * Whether `req` was answered: its response is sent and closed. A callback keeps the async
+ * context it was created in: one from a connection an earlier request opened (a
+ * `ClientProxy`'s), or a timer started during a request, still carries that request long after
+ * its response, and may run for another user. Code of the request itself (after `res.send()`,
+ * in a `finish` listener) runs before the response closes.
+ */
+export function answered(req: SessionRequest): boolean {
+  return (req[RESPONSE] ?? req.res)?.closed === true;
+}
+
+/**
  * The request being handled, as the async context knows it.
- *
- * A callback keeps the context it was created in: one from a connection an earlier request
- * opened (a `ClientProxy`'s), or a timer started during a request, still carries that request
- * long after its response. Its session is then another user's, so a request already answered
- * is refused rather than handed out.
- * @throws SessionOutsideRequestError outside a request, or once its response has ended.
+ * @throws SessionOutsideRequestError outside a request, or once it was answered (its session
+ * may be another user's).
  */
 export function currentRequest(where: string): SessionRequest {
   const req = requestScope.getStore();
   if (!req) throw new SessionOutsideRequestError(where);
-  if ((req[RESPONSE] ?? req.res)?.writableEnded) {
-    throw new SessionOutsideRequestError(where, { answered: true });
-  }
+  if (answered(req)) throw new SessionOutsideRequestError(where, { answered: true });
   return req;
 }

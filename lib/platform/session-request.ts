@@ -36,6 +36,15 @@ export function sessionOf(req: SessionRequest, peeked?: PeekedSeal | null): Requ
 }
 
 /**
+ * A session of `req` that is not its own: empty, and never written (its response has gone).
+ * For code that outlived its request and may be working for another user.
+ */
+export function detachedSession(req: SessionRequest): RequestSession {
+  const res = (req[RESPONSE] ?? req.res)!;
+  return new RequestSession(req, res, req[RUNTIME]!, undefined, null);
+}
+
+/**
  * The first step of every request: reads the session cookie's clear-text header and starts the
  * session's work only when something is due — a renewal, the adoption of a replaced library's
  * cookie, or a validation, which completes (returned promise) before any application code runs.

@@ -147,7 +147,7 @@ export class RequestSession implements SessionOwner {
     if (this.#headersSent) this.runtime.warnLostChange(this.req, keyChanged(key), 'late');
   }
 
-  /** Says, once per route, that a change to the whole session came after the headers left. */
+  /** Says, once per kind, that a change to the whole session came after the headers left. */
   #warnIfLate(what: string): void {
     if (this.#headersSent) this.runtime.warnLostChange(this.req, what, 'late');
   }

@@ -16,6 +16,24 @@ import type { CookieAttributes } from '../cookie/set-cookie.js';
 
 type Log = Pick<Logger, 'warn' | 'error' | 'log'>;
 
+type LostChange = 'late' | 'replaced' | 'answered';
+
+/** Why a change was lost, and what to do, after "<what> on <route>". */
+const LOST_BECAUSE: Record<LostChange, string> = {
+  late:
+    "after the response's headers were sent: the change is lost. Finish changing the session " +
+    'before the response is sent (await the work instead of leaving a promise or timer running).',
+  replaced:
+    'through a session object that regenerate(), destroy() or a new request.session had replaced: ' +
+    'the change is lost. Read the session again after replacing it (request.session, ' +
+    'SessionService.get(), or what SessionService.regenerate() returns).',
+  answered:
+    'was used after that request had been answered: it gives an empty session there, and changes ' +
+    "are lost. Code still running in an answered request's context (a timer started during it, a " +
+    "callback of a connection shared between requests such as a ClientProxy's) may be working for " +
+    'another user. Read the session in the handler and pass on what you need.',
+};
+
 /** What most requests carry of the replaced libraries' cookies. */
 const NONE_REPLACED: readonly ReplacedCookies[] = Object.freeze([]);
 
@@ -170,13 +188,13 @@ export class SessionRuntime {
   }
 
   /**
-   * Says once per kind of change (and method) that a change was lost: made after the headers
-   * left (`late`), or through a session object that was replaced earlier in the request. The
-   * path is shown, not counted: a client choosing URLs (`/items/1`, `/items/2`, …) must not use
-   * up the reports and hide the next real one.
+   * Says once per kind of change that a change was lost: made after the headers left (`late`),
+   * through a session object that was replaced earlier in the request (`replaced`), or through
+   * `SessionService` after its request was answered (`answered`). The route is shown, not
+   * counted: a client choosing URLs or methods must not use up the reports and hide the next.
    */
-  warnLostChange(req: IncomingMessage, what: string, why: 'late' | 'replaced'): void {
-    const said = `${req.method ?? '?'} ${why} ${what}`;
+  warnLostChange(req: IncomingMessage, what: string, why: LostChange): void {
+    const said = `${why} ${what}`;
     if (this.#lateChangesSaid.has(said)) return;
     if (this.#lateChangesSaid.size >= LATE_CHANGE_REPORTS) {
       if (!this.#lateChangesCapSaid) {
@@ -189,15 +207,7 @@ export class SessionRuntime {
     }
     this.#lateChangesSaid.add(said);
     const route = `${req.method ?? '?'} ${(req.url ?? '').split('?', 1)[0]}`;
-    this.log.warn(
-      why === 'late'
-        ? `${what} on ${quote(route)} after the response's headers were sent: the change is lost. ` +
-            'Finish changing the session before the response is sent (await the work instead of ' +
-            'leaving a promise or timer running).'
-        : `${what} on ${quote(route)} through a session object that regenerate(), destroy() or a new ` +
-            'request.session had replaced: the change is lost. Read the session again after replacing ' +
-            'it (request.session, SessionService.get(), or what SessionService.regenerate() returns).',
-    );
+    this.log.warn(`${what} on ${quote(route)} ${LOST_BECAUSE[why]}`);
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {

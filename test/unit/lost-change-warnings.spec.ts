@@ -12,11 +12,12 @@ function runtimeWithLog() {
 const request = (method: string, url: string) => ({ method, url }) as IncomingMessage;
 
 describe('lost change warnings', () => {
-  it('says a kind of lost change once, whatever URLs a client sends it on', () => {
+  it('says a kind of lost change once, whatever URLs and methods a client sends it with', () => {
     const { runtime, warnings } = runtimeWithLog();
+    const methods = ['POST', 'PUT', 'PROPFIND', 'X-ANYTHING'];
     for (let id = 0; id < 150; id++) {
       runtime.warnLostChange(
-        request('POST', `/items/${id}?x=1`),
+        request(methods[id % methods.length], `/items/${id}?x=1`),
         'The session key "a" was changed',
         'late',
       );
