@@ -11,6 +11,8 @@ export interface LegacyCookie {
 export interface LegacyCookieScope {
   readonly path: string;
   readonly domain?: string;
+  /** The old cookie was partitioned: a browser keeps it apart from an unpartitioned one. */
+  readonly partitioned?: boolean;
 }
 
 /** Reads the request's cookie of that name: its value, or `undefined` when it was not sent. */

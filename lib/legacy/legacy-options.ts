@@ -8,9 +8,16 @@ import type { LegacyCookieScope } from './legacy-cookie.js';
 export interface LegacyOptions {
   /**
    * expressjs/cookie-session: the old `keys` (newest first), cookie `name` (default 'session'),
-   * and the old cookie's `path` (default '/') and `domain`, so that it can be expired.
+   * and the old cookie's `path` (default '/'), `domain` and `partitioned` (cookie-session 2.1's
+   * option), so that it can be expired.
    */
-  cookieSession?: { keys: (string | Buffer)[]; name?: string; path?: string; domain?: string };
+  cookieSession?: {
+    keys: (string | Buffer)[];
+    name?: string;
+    path?: string;
+    domain?: string;
+    partitioned?: boolean;
+  };
   /**
    * auth0 cookie-sessions: the old `secret`, cookie `name` (default '_node'), `timeout` (ms),
    * and the old cookie's `path` (default '/') and `domain`, so that it can be expired.
@@ -84,7 +91,10 @@ export function resolveLegacyOptions(value: unknown, fail: FailOption): Resolved
 function cookieSession(value: unknown, fail: FailOption): CookieSessionReader {
   const path = 'legacy.cookieSession';
   const options = objectAt(value, path, fail, "{ keys: ['old key', …], name?: 'session' }");
-  refuseUnknown(options, path, ['keys', 'name', 'path', 'domain'], fail);
+  refuseUnknown(options, path, ['keys', 'name', 'path', 'domain', 'partitioned'], fail);
+  if (options.partitioned !== undefined && typeof options.partitioned !== 'boolean') {
+    fail(`${path}.partitioned`, 'must be true or false: whether the old app set partitioned: true');
+  }
   const { keys } = options;
   if (!Array.isArray(keys) || keys.length === 0) {
     fail(
@@ -100,7 +110,7 @@ function cookieSession(value: unknown, fail: FailOption): CookieSessionReader {
   return new CookieSessionReader({
     keys,
     name: cookieName(options.name, path, 'session', fail),
-    scope: cookieScope(options, path, fail),
+    scope: { ...cookieScope(options, path, fail), partitioned: options.partitioned === true },
   });
 }
 

@@ -54,16 +54,18 @@ export function clearLines(input: LinesInput): string[] {
 }
 
 /**
- * Lines expiring the replaced libraries' cookies at their own path and domain, never
- * `Partitioned`: the old libraries never set it, and a partitioned line would address another
- * cookie than theirs.
+ * Lines expiring the replaced libraries' cookies where they live: their own path, domain and
+ * partitioning (a line for a partitioned cookie addresses another cookie than an unpartitioned
+ * one, whatever the session cookie is).
  */
 function replacedLines(
   replaced: readonly ReplacedCookies[],
   attributes: CookieAttributes,
 ): string[] {
-  return replaced.flatMap(({ names, scope: { path, domain } }) => {
-    const where: CookieAttributes = { ...attributes, path, domain, partitioned: false };
+  return replaced.flatMap(({ names, scope: { path, domain, partitioned = false } }) => {
+    // A partitioned cookie was set Secure, and only a Secure line reaches it.
+    const secure = attributes.secure || partitioned;
+    const where: CookieAttributes = { ...attributes, path, domain, partitioned, secure };
     return names.map((name) => clearCookieLine(name, where));
   });
 }

@@ -92,6 +92,27 @@ describe.each(PLATFORMS)("a replaced library's cookie beside the session, on %s"
     expect(setCookies(res).filter((c) => !isClearing(c))).toEqual([]);
   });
 
+  it('expires old cookies that were partitioned with Partitioned, so the browser drops those very cookies', async () => {
+    const http = await start({
+      legacy: { cookieSession: { keys: [OLD_KEY], partitioned: true } },
+      secure: 'auto',
+      name: 'sid',
+    });
+    const res = await http
+      .get('/whoami')
+      .set('Cookie', signedOldCookie(OLD_KEY, { user: ALICE }))
+      .expect(200);
+    expect(res.body).toEqual({ user: ALICE, isNew: false });
+    const lines = setCookies(res);
+    expect(lines.find((c) => c.name === 'sid')?.attributes).not.toHaveProperty('partitioned');
+    const old = lines.filter((c) => c.name.startsWith('session'));
+    expect(old).toHaveLength(2);
+    for (const line of old) {
+      expect(isClearing(line)).toBe(true);
+      expect(line.attributes).toMatchObject({ partitioned: true, secure: true });
+    }
+  });
+
   it('expires the old cookies without Partitioned when the session cookie is partitioned', async () => {
     const http = await start({ partitioned: true, sameSite: 'none' });
     const res = await http

@@ -128,9 +128,21 @@ describe('resolveLegacyOptions', () => {
       cookieSessions: { secret: SECRET_32 },
     })!;
     expect(resolved.readers.map((reader) => reader.scope)).toEqual([
-      { path: '/app', domain: 'example.test' },
+      { path: '/app', domain: 'example.test', partitioned: false },
       { path: '/' },
     ]);
+  });
+
+  it('keeps whether the old cookie-session cookie was partitioned, and refuses anything but a boolean', () => {
+    const resolved = resolve({ cookieSession: { keys: ['k'], partitioned: true } })!;
+    expect(resolved.readers[0].scope).toEqual({ path: '/', partitioned: true });
+    for (const partitioned of ['true', 1, null]) {
+      expectFailure(
+        { cookieSession: { keys: ['k'], partitioned } },
+        'legacy.cookieSession.partitioned',
+        'true or false',
+      );
+    }
   });
 
   it.each([
