@@ -11,7 +11,10 @@ export interface LegacyCookie {
 export interface LegacyCookieScope {
   readonly path: string;
   readonly domain?: string;
-  /** The old cookie was partitioned: a browser keeps it apart from an unpartitioned one. */
+  /**
+   * The old cookie was partitioned: a browser keeps it apart from an unpartitioned one.
+   * `undefined`: as the session cookie is.
+   */
   readonly partitioned?: boolean;
 }
 

@@ -9,7 +9,7 @@ export interface LegacyOptions {
   /**
    * expressjs/cookie-session: the old `keys` (newest first), cookie `name` (default 'session'),
    * and the old cookie's `path` (default '/'), `domain` and `partitioned` (cookie-session 2.1's
-   * option), so that it can be expired.
+   * option; by default the module's own), so that it can be expired.
    */
   cookieSession?: {
     keys: (string | Buffer)[];
@@ -110,7 +110,7 @@ function cookieSession(value: unknown, fail: FailOption): CookieSessionReader {
   return new CookieSessionReader({
     keys,
     name: cookieName(options.name, path, 'session', fail),
-    scope: { ...cookieScope(options, path, fail), partitioned: options.partitioned === true },
+    scope: { ...cookieScope(options, path, fail), partitioned: options.partitioned as boolean },
   });
 }
 

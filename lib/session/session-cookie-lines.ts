@@ -56,13 +56,15 @@ export function clearLines(input: LinesInput): string[] {
 /**
  * Lines expiring the replaced libraries' cookies where they live: their own path, domain and
  * partitioning (a line for a partitioned cookie addresses another cookie than an unpartitioned
- * one, whatever the session cookie is).
+ * one), the session cookie's partitioning unless the old cookie's was given.
  */
 function replacedLines(
   replaced: readonly ReplacedCookies[],
   attributes: CookieAttributes,
 ): string[] {
-  return replaced.flatMap(({ names, scope: { path, domain, partitioned = false } }) => {
+  return replaced.flatMap(({ names, scope }) => {
+    const { path, domain } = scope;
+    const partitioned = scope.partitioned ?? attributes.partitioned ?? false;
     // A partitioned cookie was set Secure, and only a Secure line reaches it.
     const secure = attributes.secure || partitioned;
     const where: CookieAttributes = { ...attributes, path, domain, partitioned, secure };

@@ -113,8 +113,15 @@ describe.each(PLATFORMS)("a replaced library's cookie beside the session, on %s"
     }
   });
 
-  it('expires the old cookies without Partitioned when the session cookie is partitioned', async () => {
-    const http = await start({ partitioned: true, sameSite: 'none' });
+  it.each([
+    ['as the session cookie when not told', undefined, true],
+    ['unpartitioned when told so', false, false],
+  ])('expires the old cookies of a partitioned app %s', async (_, oldPartitioned, expected) => {
+    const http = await start({
+      legacy: { cookieSession: { keys: [OLD_KEY], partitioned: oldPartitioned } },
+      partitioned: true,
+      sameSite: 'none',
+    });
     const res = await http
       .get('/whoami')
       .set('Cookie', signedOldCookie(OLD_KEY, { user: ALICE }))
@@ -128,7 +135,7 @@ describe.each(PLATFORMS)("a replaced library's cookie beside the session, on %s"
     expect(old).toHaveLength(2);
     for (const line of old) {
       expect(isClearing(line)).toBe(true);
-      expect(line.attributes).not.toHaveProperty('partitioned');
+      expect('partitioned' in line.attributes).toBe(expected);
     }
   });
 });

@@ -128,7 +128,7 @@ describe('resolveLegacyOptions', () => {
       cookieSessions: { secret: SECRET_32 },
     })!;
     expect(resolved.readers.map((reader) => reader.scope)).toEqual([
-      { path: '/app', domain: 'example.test', partitioned: false },
+      { path: '/app', domain: 'example.test' },
       { path: '/' },
     ]);
   });
