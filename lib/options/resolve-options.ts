@@ -1,4 +1,5 @@
 import { serialize } from 'cookie';
+import { chunkIndex } from '../cookie/chunks.js';
 import { allowsHostPrefix, cookieRuleViolation } from '../cookie/cookie-rules.js';
 import { resolveCrossOriginOption, type CrossOriginPolicy } from '../cookie/cross-origin.js';
 import { resolveLegacyOptions, type ResolvedLegacy } from '../legacy/legacy-options.js';
@@ -80,10 +81,14 @@ export function resolveOptions(input: CookieSessionOptions): CheckedOptions {
   if (violation) fail(violation.option, violation.problem);
 
   const legacy = resolveLegacyOptions(input.legacy, fail);
-  if (legacy?.readers.some((reader) => reader.names.includes(name))) {
+  // Chunk names too: a response writing chunk `name.1` would expire it again as an old cookie.
+  const clash = legacy?.readers
+    .flatMap((reader) => reader.names)
+    .find((legacyName) => chunkIndex(name, legacyName) !== -1);
+  if (clash !== undefined) {
     fail(
       'legacy',
-      `reads a cookie named "${name}", the name of the new session cookie: give the new cookie another "name", e.g. 'sid' (the default is "__Host-session" only with secure: true, path '/' and no domain)`,
+      `reads a cookie named "${clash}", a name of the new session cookie ("${name}" and its chunks): give the new cookie another "name", e.g. 'sid' (the default is "__Host-session" only with secure: true, path '/' and no domain)`,
     );
   }
   const secureProxy = input.secureProxy ?? false;

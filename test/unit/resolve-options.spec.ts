@@ -94,6 +94,14 @@ describe('resolveOptions', () => {
       expectFailure({ secret: SECRET, name: 'session', legacy }, 'legacy', 'another "name"');
     });
 
+    it('refuses an old cookie named like a chunk of the new one, which every write would expire', () => {
+      const legacy = { cookieSession: { keys: ['old key'], name: 'sid.1' } };
+      expectFailure({ secret: SECRET, name: 'sid', maxChunks: 2, legacy }, 'legacy', '"sid.1"');
+      // A name the session cookie never uses for a chunk is fine.
+      const other = { cookieSession: { keys: ['old key'], name: 'sid.old' } };
+      expect(() => resolveOptions({ secret: SECRET, name: 'sid', legacy: other })).not.toThrow();
+    });
+
     it('refuses secret and keys together, and requires one of them with a way to generate it', () => {
       expectFailure({ secret: SECRET, keys: [SECRET_2] }, 'secret', 'keys');
       expectFailure({}, 'secret', 'required', 'randomBytes', 'keys');
