@@ -74,18 +74,22 @@ export function cookieHeaderFrom(header: unknown, now: number): string | undefin
   return [...pairs.values()].join('; ');
 }
 
-/** Whether a `Set-Cookie` line's attributes drop its cookie (`Max-Age` wins over `Expires`). */
+/**
+ * Whether a `Set-Cookie` line's attributes drop its cookie, read as browsers do (RFC 6265
+ * §5.2.1–2): a `Max-Age` of digits (with an optional `-`) wins over `Expires`, the last valid
+ * one of each counts, and values that do not parse are ignored.
+ */
 function expires(attributes: readonly string[], now: number): boolean {
-  let expired = false;
+  let maxAge: number | undefined;
+  let expiresAt: number | undefined;
   for (const attribute of attributes) {
     const eq = attribute.indexOf('=');
-    const name = attribute
-      .slice(0, eq < 0 ? undefined : eq)
-      .trim()
-      .toLowerCase();
-    const value = eq < 0 ? '' : attribute.slice(eq + 1).trim();
-    if (name === 'max-age') return Number(value) <= 0;
-    if (name === 'expires') expired = Date.parse(value) <= now;
+    if (eq < 0) continue;
+    const name = attribute.slice(0, eq).trim().toLowerCase();
+    const value = attribute.slice(eq + 1).trim();
+    if (name === 'max-age' && /^-?\d+$/.test(value)) maxAge = Number(value);
+    else if (name === 'expires' && !Number.isNaN(Date.parse(value))) expiresAt = Date.parse(value);
   }
-  return expired;
+  if (maxAge !== undefined) return maxAge <= 0;
+  return expiresAt !== undefined && expiresAt <= now;
 }

@@ -110,6 +110,17 @@ describe('cookieHeaderFrom', () => {
     expect(cookieHeaderFrom([`sid=abc; Max-Age=60; Expires=${PAST}`], NOW)).toBe('sid=abc');
   });
 
+  it('reads Max-Age and Expires as browsers do: invalid values ignored, the last valid one counts', () => {
+    // An empty or non-numeric Max-Age is ignored: the cookie stays, or Expires decides.
+    expect(cookieHeaderFrom(['sid=abc; Max-Age='], NOW)).toBe('sid=abc');
+    expect(cookieHeaderFrom([`sid=abc; Max-Age=soon; Expires=${PAST}`], NOW)).toBe('');
+    expect(cookieHeaderFrom(['sid=abc; Max-Age=1e3'], NOW)).toBe('sid=abc');
+    expect(cookieHeaderFrom(['sid=abc; Expires=not a date'], NOW)).toBe('sid=abc');
+    // The last valid Max-Age wins.
+    expect(cookieHeaderFrom(['sid=abc; Max-Age=60; Max-Age=0'], NOW)).toBe('');
+    expect(cookieHeaderFrom(['sid=abc; Max-Age=0; Max-Age=60'], NOW)).toBe('sid=abc');
+  });
+
   it('keeps the last value of a name set twice', () => {
     expect(cookieHeaderFrom(['sid=first', 'sid=second'], NOW)).toBe('sid=second');
   });
