@@ -27,7 +27,13 @@ type DeclaredSessionData = {
  * `interface` (`interface AppSession {…}`), which TypeScript never gives the index signature
  * `SessionData` has.
  */
-export type SessionInput = SessionData | (object & DeclaredSessionData);
+export type SessionInput = SessionData | (object & DeclaredSessionData & NotArrayOrFunction);
+
+/** What arrays and functions have and session data never does. */
+interface NotArrayOrFunction {
+  readonly [Symbol.iterator]?: never;
+  readonly apply?: never;
+}
 
 /** What the session object offers beyond its data. None of it is stored in the cookie. */
 export interface SessionMethods {
