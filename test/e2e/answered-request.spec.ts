@@ -11,7 +11,7 @@ import {
 import request from 'supertest';
 import { SessionService } from '../../lib/index.js';
 import { PLATFORMS, createApp } from './support/create-app.js';
-import { recordingLogger } from './support/recording-logger.js';
+import { moduleWarnings, recordingLogger } from './support/recording-logger.js';
 
 /** What one tick of the job read: through SessionService, and through the request it kept. */
 interface Tick {
@@ -84,10 +84,7 @@ class HomeController {
 describe.each(PLATFORMS)('SessionService after its request was answered, on %s', (platform) => {
   let app: INestApplication;
   const logger = recordingLogger();
-  const warnings = () =>
-    logger.warn.mock.calls
-      .filter(([, context]) => context === 'CookieSession')
-      .map(([message]) => String(message));
+  const warnings = () => moduleWarnings(logger);
   beforeAll(async () => {
     app = await createApp(platform, {
       controllers: [HomeController],

@@ -2,7 +2,7 @@ import { Controller, Get, Res, type INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { Session, SessionCodec } from '../../lib/index.js';
 import { setCookies } from '../support/cookies.js';
-import { recordingLogger } from './support/recording-logger.js';
+import { moduleWarnings, recordingLogger } from './support/recording-logger.js';
 import { PLATFORMS, SECRET, createApp } from './support/create-app.js';
 
 const codec = new SessionCodec({ secret: SECRET });
@@ -34,10 +34,7 @@ class LateController {
 describe.each(PLATFORMS)('changes after the headers were sent, on %s', (platform) => {
   let app: INestApplication;
   const logger = recordingLogger();
-  const sessionWarnings = () =>
-    logger.warn.mock.calls
-      .filter(([, context]) => context === 'CookieSession')
-      .map(([message]) => String(message));
+  const sessionWarnings = () => moduleWarnings(logger);
 
   beforeAll(async () => {
     app = await createApp(platform, {

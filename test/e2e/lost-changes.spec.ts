@@ -15,7 +15,7 @@ import request from 'supertest';
 import { Session, SessionService, SessionTooLargeError } from '../../lib/index.js';
 import { cookieHeader, setCookies } from '../support/cookies.js';
 import { PLATFORMS, createApp } from './support/create-app.js';
-import { recordingLogger } from './support/recording-logger.js';
+import { moduleWarnings, recordingLogger } from './support/recording-logger.js';
 
 const NAME = '__Host-session';
 const later = (work: () => void) => setTimeout(work, 5);
@@ -82,10 +82,7 @@ describe.each(PLATFORMS)('changes the session cannot take, on %s', (platform) =>
   let app: INestApplication;
   let failing: boolean;
   const logger = recordingLogger();
-  const warnings = () =>
-    logger.warn.mock.calls
-      .filter(([, context]) => context === 'CookieSession')
-      .map(([message]) => String(message));
+  const warnings = () => moduleWarnings(logger);
   beforeAll(async () => {
     app = await createApp(platform, {
       controllers: [ChangesController],

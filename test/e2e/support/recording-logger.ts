@@ -12,3 +12,10 @@ export function recordingLogger() {
     fatal: jest.fn(),
   } satisfies LoggerService;
 }
+
+/** The warnings the module logged (its `CookieSession` context) through `logger`, as text. */
+export function moduleWarnings(logger: ReturnType<typeof recordingLogger>): string[] {
+  return logger.warn.mock.calls
+    .filter(([, context]) => context === 'CookieSession')
+    .map(([message]) => String(message));
+}
