@@ -13,10 +13,12 @@ export const requestScope = new AsyncLocalStorage<SessionRequest>();
  * context it was created in: one from a connection an earlier request opened (a
  * `ClientProxy`'s), or a timer started during a request, still carries that request long after
  * its response, and may run for another user. Code of the request itself (after `res.send()`,
- * in a `finish` listener) runs before the response closes.
+ * in a `finish` listener) runs before the response closes; a handler still working after its
+ * client went away has not ended its response, and keeps its session.
  */
 export function answered(req: SessionRequest): boolean {
-  return (req[RESPONSE] ?? req.res)?.closed === true;
+  const res = req[RESPONSE] ?? req.res;
+  return res?.writableEnded === true && res.closed;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import http, { type ServerResponse } from 'node:http';
 import {
   Controller,
   Get,
@@ -74,6 +74,19 @@ class HomeController {
     return { user: this.sessions.get().user ?? null };
   }
 
+  /** Resolved by the test once the client went away; the handler then reads its session. */
+  static clientGone: Promise<void> = Promise.resolve();
+  static entered: () => void = () => {};
+  readonly readAfterAbort: unknown[] = [];
+
+  @Get('export')
+  async export() {
+    HomeController.entered();
+    await HomeController.clientGone;
+    this.readAfterAbort.push(this.sessions.get().user);
+    return { done: true };
+  }
+
   @Get('audit')
   audit(@Res({ passthrough: true }) res: { raw?: ServerResponse } & ServerResponse) {
     (res.raw ?? res).on('finish', () => this.readAtFinish.push(this.sessions.get().user));
@@ -114,6 +127,39 @@ describe.each(PLATFORMS)('SessionService after its request was answered, on %s',
     // Requests after it read their own sessions while the job runs.
     expect((await home('bob')).body).toEqual({ user: 'bob' });
     expect((await job.nextTick()).viaService).toBeUndefined();
+  });
+
+  it('still gives a handler its session when its client went away before the answer', async () => {
+    const sessions = app.get(SessionService);
+    const controller = app.get(HomeController);
+    let clientGone!: () => void;
+    HomeController.clientGone = new Promise((resolve) => (clientGone = resolve));
+    const entered = new Promise<void>((resolve) => (HomeController.entered = resolve));
+    const server = app.getHttpServer();
+    if (!server.listening)
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    const closed = new Promise<void>((resolve) =>
+      server.once('request', (_req: unknown, res: ServerResponse) =>
+        res.once('close', () => resolve()),
+      ),
+    );
+    const req = http.get({
+      host: '127.0.0.1',
+      port,
+      path: '/export',
+      headers: { cookie: sessions.toCookieHeader({ user: 'dave' }) },
+    });
+    req.on('error', () => {});
+    // The request reached the handler; the client gives up before the answer.
+    await entered;
+    req.destroy();
+    await closed;
+    clientGone();
+    for (let i = 0; i < 50 && controller.readAfterAbort.length === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(controller.readAfterAbort).toEqual(['dave']);
   });
 
   it("still gives the request's own code its session when the response finishes", async () => {
