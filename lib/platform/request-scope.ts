@@ -17,8 +17,17 @@ export const requestScope = new AsyncLocalStorage<SessionRequest>();
  * client went away has not ended its response, and keeps its session.
  */
 export function answered(req: SessionRequest): boolean {
-  const res = req[RESPONSE] ?? req.res;
-  return res?.writableEnded === true && res.closed;
+  const res = (req[RESPONSE] ?? req.res) as ClosableResponse | undefined;
+  if (res?.writableEnded !== true) return false;
+  // An HTTP/2 response has no `closed` of its own: its stream has.
+  return (res.closed ?? res.stream?.closed) === true;
+}
+
+/** What `answered` reads of an HTTP/1 or HTTP/2 response. */
+interface ClosableResponse {
+  readonly writableEnded?: boolean;
+  readonly closed?: boolean;
+  readonly stream?: { readonly closed?: boolean };
 }
 
 /**

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Controller, Get, Module, Post } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { CookieSessionModule, Session } from '../../lib/index.js';
+import { CookieSessionModule, Session, SessionService } from '../../lib/index.js';
 import { SECRET } from './support/create-app.js';
 
 interface Answer {
@@ -24,7 +24,21 @@ class LoginController {
   who(@Session() session: Session) {
     return { user: session.user ?? null };
   }
+
+  /** A timer started during the request reads the session once the response has closed. */
+  @Get('later')
+  later() {
+    laterRead = new Promise((resolve) => {
+      const read = () => resolve(this.sessions.get().user);
+      setTimeout(read, 50);
+    });
+    return { ok: true };
+  }
+
+  constructor(private readonly sessions: SessionService) {}
 }
+
+let laterRead: Promise<unknown> = Promise.resolve();
 
 /**
  * HTTP/2 requests name their host in the `:authority` pseudo-header and usually carry no Host
@@ -81,6 +95,13 @@ describe('Fastify over HTTP/2', () => {
     const cookie = login.setCookies[0].split(';', 1)[0];
     const who = await send('GET', '/who', { cookie });
     expect(JSON.parse(who.body)).toEqual({ user: 'alice' });
+  });
+
+  it("gives a timer that outlived its request an empty session, not that request's", async () => {
+    const login = await send('POST', '/login', { origin });
+    const cookie = login.setCookies[0].split(';', 1)[0];
+    expect((await send('GET', '/later', { cookie })).status).toBe(200);
+    expect(await laterRead).toBeUndefined();
   });
 
   it('refuses a login from another origin', async () => {
