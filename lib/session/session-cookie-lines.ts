@@ -65,9 +65,11 @@ function replacedLines(
   return replaced.flatMap(({ names, scope }) => {
     const { path, domain } = scope;
     const partitioned = scope.partitioned ?? attributes.partitioned ?? false;
-    // A partitioned cookie was set Secure, and only a Secure line reaches it.
+    // A partitioned cookie was set Secure, and only a Secure line reaches it; it lives in
+    // cross-site embeds, where browsers refuse a Lax or Strict line.
     const secure = attributes.secure || partitioned;
-    const where: CookieAttributes = { ...attributes, path, domain, partitioned, secure };
+    const sameSite = partitioned ? 'none' : attributes.sameSite;
+    const where: CookieAttributes = { ...attributes, path, domain, partitioned, secure, sameSite };
     return names.map((name) => clearCookieLine(name, where));
   });
 }
