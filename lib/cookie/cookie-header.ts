@@ -75,6 +75,18 @@ export function cookieHeaderFrom(header: unknown, now: number): string | undefin
 }
 
 /**
+ * A date a browser reads in `Expires`: one with a time and a month (RFC 6265 §5.1.1), which
+ * `Date.parse` then reads as a browser does; `0` or `-1` are no dates there.
+ */
+function isCookieDate(value: string): boolean {
+  return (
+    /\b\d{1,2}:\d{1,2}:\d{1,2}\b/.test(value) &&
+    /jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec/i.test(value) &&
+    !Number.isNaN(Date.parse(value))
+  );
+}
+
+/**
  * Whether a `Set-Cookie` line's attributes drop its cookie, read as browsers do (RFC 6265
  * §5.2.1–2): a `Max-Age` of digits (with an optional `-`) wins over `Expires`, the last valid
  * one of each counts, and values that do not parse are ignored.
@@ -88,7 +100,7 @@ function expires(attributes: readonly string[], now: number): boolean {
     const name = attribute.slice(0, eq).trim().toLowerCase();
     const value = attribute.slice(eq + 1).trim();
     if (name === 'max-age' && /^-?\d+$/.test(value)) maxAge = Number(value);
-    else if (name === 'expires' && !Number.isNaN(Date.parse(value))) expiresAt = Date.parse(value);
+    else if (name === 'expires' && isCookieDate(value)) expiresAt = Date.parse(value);
   }
   if (maxAge !== undefined) return maxAge <= 0;
   return expiresAt !== undefined && expiresAt <= now;

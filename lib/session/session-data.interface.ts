@@ -27,12 +27,11 @@ type DeclaredSessionData = {
  * `interface` (`interface AppSession {…}`), which TypeScript never gives the index signature
  * `SessionData` has.
  */
-export type SessionInput = SessionData | (object & DeclaredSessionData & NotArrayOrFunction);
+export type SessionInput = SessionData | (object & DeclaredSessionData & NotAnArray);
 
-/** What arrays and functions have and session data never does. */
-interface NotArrayOrFunction {
+/** What arrays (and other iterables) have and session data never does. */
+interface NotAnArray {
   readonly [Symbol.iterator]?: never;
-  readonly apply?: never;
 }
 
 /** What the session object offers beyond its data. None of it is stored in the cookie. */

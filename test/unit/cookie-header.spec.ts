@@ -116,6 +116,9 @@ describe('cookieHeaderFrom', () => {
     expect(cookieHeaderFrom([`sid=abc; Max-Age=soon; Expires=${PAST}`], NOW)).toBe('');
     expect(cookieHeaderFrom(['sid=abc; Max-Age=1e3'], NOW)).toBe('sid=abc');
     expect(cookieHeaderFrom(['sid=abc; Expires=not a date'], NOW)).toBe('sid=abc');
+    for (const notADate of ['0', '1', '-1']) {
+      expect(cookieHeaderFrom([`sid=abc; Expires=${notADate}`], NOW)).toBe('sid=abc');
+    }
     // The last valid Max-Age wins.
     expect(cookieHeaderFrom(['sid=abc; Max-Age=60; Max-Age=0'], NOW)).toBe('');
     expect(cookieHeaderFrom(['sid=abc; Max-Age=0; Max-Age=60'], NOW)).toBe('sid=abc');
