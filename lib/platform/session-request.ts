@@ -41,7 +41,7 @@ export function sessionOf(req: SessionRequest, peeked?: PeekedSeal | null): Requ
  */
 export function detachedSession(req: SessionRequest): RequestSession {
   const res = (req[RESPONSE] ?? req.res)!;
-  return new RequestSession(req, res, req[RUNTIME]!, undefined, null);
+  return new RequestSession(req, res, req[RUNTIME]!, undefined, null, true);
 }
 
 /**

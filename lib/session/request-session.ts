@@ -66,6 +66,8 @@ export class RequestSession implements SessionOwner {
     private readonly carried: CarriedCookie | undefined,
     /** The carried seal's header as read on entry; `undefined` when not read yet. */
     private peeked: PeekedSeal | null | undefined,
+    /** Not the request's own session (its request was answered): said once, not per change. */
+    private readonly detached = false,
   ) {
     // First used after the headers left (a timer, a stream's end): nothing can be written.
     if (res.headersSent) this.#headersSent = true;
@@ -140,16 +142,20 @@ export class RequestSession implements SessionOwner {
 
   changed(key: string, data: object): void {
     if (data !== this.#data) {
-      this.runtime.warnLostChange(this.req, keyChanged(key), 'replaced');
+      this.#warnLost(keyChanged(key), 'replaced');
       return;
     }
     this.#version++;
-    if (this.#headersSent) this.runtime.warnLostChange(this.req, keyChanged(key), 'late');
+    this.#warnIfLate(keyChanged(key));
   }
 
-  /** Says, once per kind, that a change to the whole session came after the headers left. */
+  /** Says, once per kind, that a change to the session came after the headers left. */
   #warnIfLate(what: string): void {
-    if (this.#headersSent) this.runtime.warnLostChange(this.req, what, 'late');
+    if (this.#headersSent) this.#warnLost(what, 'late');
+  }
+
+  #warnLost(what: string, why: 'late' | 'replaced'): void {
+    if (!this.detached) this.runtime.warnLostChange(this.req, what, why);
   }
 
   /** Ends the session: the response expires the cookie and all its chunks. */

@@ -49,7 +49,11 @@ class ReminderJob implements OnModuleDestroy {
     if (this.waiting.length === 0) return;
     let viaService: unknown;
     try {
-      viaService = this.sessions.get().user;
+      const session = this.sessions.get();
+      viaService = session.user;
+      // Lost, and said once with the read above: not once more as a change after the headers.
+      session.lastReminder = Date.now();
+      this.sessions.destroy();
     } catch (error) {
       viaService = error;
     }
