@@ -4,9 +4,8 @@ import { chunkName, splitIntoChunks } from './cookie/chunks.js';
 import { cookieHeaderFrom } from './cookie/cookie-header.js';
 import { refusalByOrigin } from './cookie/cross-origin.js';
 import type { SessionRequestOptions } from './options/cookie-session-options.interface.js';
-import { answered, requestScope } from './platform/request-scope.js';
+import { answered, requestInScope } from './platform/request-scope.js';
 import { detachedSession, sessionOf } from './platform/session-request.js';
-import { SessionOutsideRequestError } from './errors.js';
 import type {
   SessionObject as Session,
   SessionData,
@@ -14,7 +13,7 @@ import type {
 } from './session/session-data.interface.js';
 import type { RequestSession } from './session/request-session.js';
 import { SessionRuntime } from './session/session-runtime.js';
-import { toJson, type OpenedSession } from './session/session-sealer.js';
+import { newSessionTimes, toJson, type OpenedSession } from './session/session-sealer.js';
 
 /**
  * The current request's session, from any provider, guard, interceptor, pipe, filter or
@@ -75,15 +74,8 @@ export class SessionService {
    */
   toCookieHeader(data: SessionInput): string {
     const { name, maxChunks, maxAge } = this.runtime.options;
-    const now = Date.now();
-    const expiresAt = this.runtime.options.expires?.getTime() ?? now + maxAge;
-    const value = this.runtime.sealer.seal(toJson(data), {
-      createdAt: now,
-      issuedAt: now,
-      expiresAt,
-      validatedAt: 0,
-      lifetime: 0,
-    });
+    const times = newSessionTimes(Date.now(), maxAge, this.runtime.options.expires);
+    const value = this.runtime.sealer.seal(toJson(data), times);
     const chunks = splitIntoChunks(name, value, maxChunks);
     return chunks.map((chunk, i) => `${chunkName(name, i)}=${chunk}`).join('; ');
   }
@@ -104,7 +96,8 @@ export class SessionService {
   fromCookieHeader<T extends object = SessionData>(
     header: string | readonly string[] | undefined,
   ): T | undefined {
-    return this.open(header, Date.now())?.data as T | undefined;
+    const now = Date.now();
+    return this.open(cookieHeaderFrom(header, now), now)?.data as T | undefined;
   }
 
   /**
@@ -164,11 +157,7 @@ export class SessionService {
   }
 
   /** The session sealed in a bare `Cookie` header, when it opens and is in date. */
-  private open(
-    header: string | readonly string[] | undefined,
-    now: number,
-  ): OpenedSession | undefined {
-    const cookie = cookieHeaderFrom(header, now);
+  private open(cookie: string | undefined, now: number): OpenedSession | undefined {
     const carried = this.runtime.carried({ headers: { cookie } } as never);
     if (carried?.seal === undefined) return undefined;
     return this.runtime.sealer.open(carried.seal, now);
@@ -181,8 +170,7 @@ export class SessionService {
    * rather than that request's session or an exception that could end the process from a timer.
    */
   private session(): RequestSession {
-    const req = requestScope.getStore();
-    if (!req) throw new SessionOutsideRequestError('SessionService');
+    const req = requestInScope('SessionService');
     if (!answered(req)) return sessionOf(req);
     this.runtime.warnLostChange(req, 'SessionService', 'answered');
     return detachedSession(req);

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { SessionOutsideRequestError } from '../errors.js';
-import { RESPONSE, type SessionRequest } from './session-request.js';
+import { responseOf, type SessionRequest } from './session-request.js';
 
 /**
  * The raw request being handled, for `SessionService` to find without REQUEST-scoped
@@ -17,7 +17,7 @@ export const requestScope = new AsyncLocalStorage<SessionRequest>();
  * client went away has not ended its response, and keeps its session.
  */
 export function answered(req: SessionRequest): boolean {
-  const res = (req[RESPONSE] ?? req.res) as ClosableResponse | undefined;
+  const res = responseOf(req) as ClosableResponse | undefined;
   if (res?.writableEnded !== true) return false;
   // An HTTP/2 response has no `closed` of its own: its stream has.
   return (res.closed ?? res.stream?.closed) === true;
@@ -31,13 +31,22 @@ interface ClosableResponse {
 }
 
 /**
+ * The request the async context holds, answered or not.
+ * @throws SessionOutsideRequestError outside a request.
+ */
+export function requestInScope(where: string): SessionRequest {
+  const req = requestScope.getStore();
+  if (!req) throw new SessionOutsideRequestError(where);
+  return req;
+}
+
+/**
  * The request being handled, as the async context knows it.
  * @throws SessionOutsideRequestError outside a request, or once it was answered (its session
  * may be another user's).
  */
 export function currentRequest(where: string): SessionRequest {
-  const req = requestScope.getStore();
-  if (!req) throw new SessionOutsideRequestError(where);
+  const req = requestInScope(where);
   if (answered(req)) throw new SessionOutsideRequestError(where, { answered: true });
   return req;
 }

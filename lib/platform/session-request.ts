@@ -21,6 +21,11 @@ export interface SessionRequest extends IncomingMessage {
   res?: ServerResponse;
 }
 
+/** The response of `req`: Express links it itself, Fastify's is linked on entry. */
+export function responseOf(req: SessionRequest): ServerResponse | undefined {
+  return req[RESPONSE] ?? req.res;
+}
+
 /**
  * The session of `req`, created on first use.
  * @throws SessionNotAttachedError when the module did not attach to this request.
@@ -29,7 +34,7 @@ export function sessionOf(req: SessionRequest, peeked?: PeekedSeal | null): Requ
   const existing = req[SESSION];
   if (existing) return existing;
   const runtime = req[RUNTIME];
-  const res = req[RESPONSE] ?? req.res;
+  const res = responseOf(req);
   if (!runtime || !res) throw new SessionNotAttachedError();
   const carried = req[CARRIED] === undefined ? runtime.carried(req) : (req[CARRIED] ?? undefined);
   return (req[SESSION] = new RequestSession(req, res, runtime, carried, peeked));
@@ -40,8 +45,7 @@ export function sessionOf(req: SessionRequest, peeked?: PeekedSeal | null): Requ
  * For code that outlived its request and may be working for another user.
  */
 export function detachedSession(req: SessionRequest): RequestSession {
-  const res = (req[RESPONSE] ?? req.res)!;
-  return new RequestSession(req, res, req[RUNTIME]!, undefined, null, true);
+  return new RequestSession(req, responseOf(req)!, req[RUNTIME]!, undefined, null, true);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { CookieSessionOptions } from '../options/cookie-session-options.interface.js';
 import { resolveOptions } from '../options/resolve-options.js';
-import { SessionSealer, toJson } from './session-sealer.js';
+import { SessionSealer, newSessionTimes, toJson } from './session-sealer.js';
 
 /** What a codec needs: the module's option names, so the module's options can be passed as they are. */
 export type SessionCodecOptions = Pick<
@@ -50,14 +50,7 @@ export class SessionCodec {
    * would refuse it).
    */
   seal(data: object, now = Date.now()): string {
-    const expiresAt = this.#expires?.getTime() ?? now + this.maxAge;
-    return this.#sealer.seal(toJson(data), {
-      createdAt: now,
-      issuedAt: now,
-      expiresAt,
-      validatedAt: 0,
-      lifetime: 0,
-    });
+    return this.#sealer.seal(toJson(data), newSessionTimes(now, this.maxAge, this.#expires));
   }
 
   /**

@@ -138,6 +138,16 @@ export class SessionSealer {
 }
 
 /**
+ * The times of a session sealed outside a request (a codec, a test's cookie): created and
+ * issued `now`, expiring after `maxAge` or at a fixed `expires`, never validated, so an app's
+ * `validate` checks it on its first request.
+ */
+export function newSessionTimes(now: number, maxAge: number, expires: Date | undefined): SealTimes {
+  const expiresAt = expires?.getTime() ?? now + maxAge;
+  return { createdAt: now, issuedAt: now, expiresAt, validatedAt: 0, lifetime: 0 };
+}
+
+/**
  * JSON text of a session; only objects whose JSON is an object are sessions.
  * @throws TypeError for anything else (arrays, primitives, a `Date`, a `toJSON` that does not
  * give an object) and when JSON.stringify fails (BigInt, cycles).
