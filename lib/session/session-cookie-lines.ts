@@ -2,7 +2,7 @@ import { chunkIndex, chunkName, splitIntoChunks } from '../cookie/chunks.js';
 import { clearCookieLine, setCookieLine, type CookieAttributes } from '../cookie/set-cookie.js';
 import type { LegacyCookieScope } from '../legacy/legacy-cookie.js';
 
-/** Cookies of a replaced library that the session was adopted from, and where they live. */
+/** Cookies of a replaced library that a request carried, and where they live. */
 export interface ReplacedCookies {
   readonly names: readonly string[];
   readonly scope: LegacyCookieScope;
