@@ -434,7 +434,10 @@ export class RequestSession implements SessionOwner {
     keptExpiry: number | undefined,
   ): string[] {
     const { absoluteTimeout, maxAge: moduleMaxAge } = this.runtime.options;
-    const createdAt = incoming?.createdAt ?? now;
+    // An instance whose clock is behind the one that began the session (by less than the skew
+    // seals are allowed) would otherwise seal a session created after it was issued, which no
+    // instance opens: the user would be logged out and the session lost.
+    const createdAt = Math.min(incoming?.createdAt ?? now, now);
     const lifetime = this.#maxAgeChosen
       ? options.maxAge === moduleMaxAge
         ? 0

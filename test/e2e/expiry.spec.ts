@@ -36,6 +36,22 @@ describe.each(PLATFORMS)('expiry, on %s', (platform) => {
     }
   });
 
+  it('keeps a session changed on an instance whose clock is behind the one that began it', async () => {
+    const http = await open();
+    clock.advance(20_000); // the instance the user logs in on runs 20 s ahead of the next one
+    const first = await http().post('/set').send({ user: 'alice' }).expect(201);
+    clock.advance(-20_000);
+    const changed = await http()
+      .post('/set')
+      .set('Cookie', cookieHeader(first))
+      .send({ flash: 'welcome' })
+      .expect(201);
+    const jar = cookieHeader(changed, cookieHeader(first));
+    clock.advance(20_000); // and the next request is back on the instance ahead
+    const read = await http().get('/read').set('Cookie', jar).expect(200);
+    expect(read.body.data).toEqual({ user: 'alice', flash: 'welcome' });
+  });
+
   it('caps a session at absoluteTimeout from its creation however often it is renewed', async () => {
     const http = await open({ session: { maxAge: HOUR, absoluteTimeout: 2 * HOUR } });
     const first = await http().post('/set').send({ user: 'alice' }).expect(201);
