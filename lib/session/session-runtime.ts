@@ -93,8 +93,10 @@ export class SessionRuntime {
   /** Whether an unchanged session sealed at these times is re-sealed now (`autoRenew` on). */
   renewalDue(seal: SealTimes & { keyIndex: number }, now: number): boolean {
     if (seal.keyIndex !== 0) return true;
-    const renewAfter = this.options.renewAfter ?? (seal.expiresAt - seal.issuedAt) / 2;
-    return now - seal.issuedAt >= renewAfter;
+    // Never later than half the seal's own lifetime: a session given a shorter one than the
+    // module's ("remember me" unticked: 2 hours where maxAge is 30 days) must still slide.
+    const half = (seal.expiresAt - seal.issuedAt) / 2;
+    return now - seal.issuedAt >= Math.min(this.options.renewAfter ?? half, half);
   }
 
   /** Whether `validate` must run for a session last validated at `validatedAt`. */

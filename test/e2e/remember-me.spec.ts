@@ -23,6 +23,14 @@ class LoginController {
     return { ok: true };
   }
 
+  @Post('login-short')
+  loginShort(@Session() session: Session) {
+    session.user = 'alice';
+    // "Remember me" unticked where the module's lifetime is the long one.
+    this.sessions.options.maxAge = 2 * HOUR;
+    return { ok: true };
+  }
+
   @Post('theme')
   theme(@Session() session: Session, @Req() req: any) {
     const raw = req.raw ?? req;
@@ -65,6 +73,18 @@ describe.each(PLATFORMS)('remember me, on %s', (platform) => {
     const plain = await http().post('/login').send({}).expect(201);
     expect(setCookies(plain)[0].attributes['max-age']).toBe(String(DAY / 1000));
     expect(sealTimes(setCookies(plain)[0].value).lifetime).toBe(0);
+  });
+
+  it('slides a lifetime chosen shorter than renewAfter: renewed at half of it', async () => {
+    const http = await open({ session: { maxAge: 30 * DAY, renewAfter: DAY } });
+    let jar = cookieHeader(await http().post('/login-short').expect(201));
+    // Active every 40 minutes for 4 hours: twice the session's own lifetime.
+    for (let i = 0; i < 6; i++) {
+      clock.advance(40 * 60_000);
+      const res = await http().get('/read').set('Cookie', jar).expect(200);
+      expect(res.body.data).toEqual({ user: 'alice' });
+      jar = cookieHeader(res, jar);
+    }
   });
 
   it('keeps the chosen lifetime in later renewals without the application setting it again', async () => {
