@@ -46,6 +46,16 @@ export function joinChunks(name: string, parts: readonly string[]): string {
 }
 
 /**
+ * Whether a reader of these chunks would look for one more: the last is full and another chunk
+ * name exists, so a stale cookie of that name (left by a parallel request's larger session)
+ * would be joined to the seal and make it fail to open.
+ */
+export function endsFull(name: string, chunks: readonly string[]): boolean {
+  const last = chunks.length - 1;
+  return chunks.length < MAX_CHUNKS && chunks[last].length === room(name, last);
+}
+
+/**
  * Splits a seal over cookies `name`, `name.1`, … so that each `name=value` fits the browser's
  * limit. @throws SessionTooLargeError when more than `maxChunks` cookies would be needed.
  */

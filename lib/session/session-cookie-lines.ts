@@ -1,4 +1,4 @@
-import { chunkIndex, chunkName, splitIntoChunks } from '../cookie/chunks.js';
+import { chunkIndex, chunkName, endsFull, splitIntoChunks } from '../cookie/chunks.js';
 import { clearCookieLine, setCookieLine, type CookieAttributes } from '../cookie/set-cookie.js';
 import type { LegacyCookieScope } from '../legacy/legacy-cookie.js';
 
@@ -41,6 +41,11 @@ export function sealLines(
     const index = chunkIndex(input.name, name);
     if (index === -1 || index >= chunks.length) lines.push(clearCookieLine(name, input.attributes));
   }
+  // The browser may hold a next chunk this request did not carry (another tab's larger session):
+  // after a full last chunk it would be read as part of this seal.
+  const next = chunkName(input.name, chunks.length);
+  if (endsFull(input.name, chunks) && !input.carried.includes(next))
+    lines.push(clearCookieLine(next, input.attributes));
   if (input.replaced.length > 0) lines.push(...replacedLines(input.replaced, input.attributes));
   return lines;
 }
