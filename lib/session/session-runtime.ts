@@ -7,7 +7,7 @@ import { resolveOptions, type ResolvedOptions } from '../options/resolve-options
 import { readCarriedCookie, type CarriedCookie } from './carried-cookie.js';
 import type { ReplacedCookies } from './session-cookie-lines.js';
 import { RecentSeals } from './recent-seals.js';
-import { SessionSealer, type PeekedSeal } from './session-sealer.js';
+import { CLOCK_SKEW_MS, SessionSealer, type PeekedSeal } from './session-sealer.js';
 import type { SealTimes } from '../crypto/seal-format.js';
 import { quote, type SessionTooLargeError } from '../errors.js';
 import type { SessionRequestOptions } from '../options/cookie-session-options.interface.js';
@@ -55,6 +55,7 @@ export class SessionRuntime {
   readonly #legacyNames: ReadonlySet<string>;
   #legacyClosedSaid = false;
   #insecureSaid = false;
+  #futureSealSaid = false;
   #adoptedTooLargeSaid = false;
   #legacyUnreadSaid = false;
   readonly #lateChangesSaid = new Set<string>();
@@ -64,7 +65,9 @@ export class SessionRuntime {
   constructor(input: CookieSessionOptions, log: Log = new Logger('CookieSession')) {
     const { options, secrets } = resolveOptions(input);
     this.options = options;
-    this.sealer = new SessionSealer(secrets, options, new RecentSeals());
+    this.sealer = new SessionSealer(secrets, options, new RecentSeals(), () =>
+      this.#warnFutureSealOnce(),
+    );
     this.requestDefaults = requestDefaultsOf(options);
     this.#attributes = [
       Object.freeze(attributesOf(this.requestDefaults, false)),
@@ -174,6 +177,19 @@ export class SessionRuntime {
         `(${size} bytes needed, ${limit} fit in maxChunks: ${maxChunks}). ` +
         'It is read from the old cookie on every request, which is left in place, until it fits or "legacy.until" ' +
         `passes. ${raise}`,
+    );
+  }
+
+  /**
+   * Said once: a seal of ours issued more than the allowed skew ahead of this clock logs its
+   * user out, which happens only when the app's instances disagree on the time.
+   */
+  #warnFutureSealOnce(): void {
+    if (this.#futureSealSaid) return;
+    this.#futureSealSaid = true;
+    this.log.warn(
+      `A session cookie sealed more than ${CLOCK_SKEW_MS / 1000} s ahead of this server's clock came in and was refused: ` +
+        "its user starts a new session. The clocks of the app's instances disagree: keep them in sync (NTP). Said once.",
     );
   }
 

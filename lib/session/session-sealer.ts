@@ -42,11 +42,16 @@ export class SessionSealer {
   readonly #maxLength: number;
   readonly #recent: RecentSeals | undefined;
 
-  /** @param recent seals made or opened lately, to skip the cipher when one comes back. */
+  /**
+   * @param recent seals made or opened lately, to skip the cipher when one comes back.
+   * @param onFutureSeal told when an authentic seal is refused for being issued further ahead
+   * than the clock skew allows: the app's instances disagree on the time.
+   */
   constructor(
     secrets: readonly (string | Buffer)[],
     settings: SealerSettings,
     recent?: RecentSeals,
+    private readonly onFutureSeal?: () => void,
   ) {
     this.#settings = settings;
     this.#recent = recent;
@@ -102,6 +107,7 @@ export class SessionSealer {
     // Times are checked on every use, a remembered seal's too.
     if (!this.#inDate(opened, now)) {
       if (recent) this.#recent!.forget(value);
+      if (opened.issuedAt > now + CLOCK_SKEW_MS) this.onFutureSeal?.();
       return undefined;
     }
     let data: unknown;

@@ -5,6 +5,7 @@ import { cookieHeader, setCookies } from '../support/cookies.js';
 import { sealTimes } from '../support/seal.js';
 import { PLATFORMS, createApp, type AppSetup, type Platform } from './support/create-app.js';
 import { clockedApps } from './support/clocked-apps.js';
+import { moduleWarnings, recordingLogger } from './support/recording-logger.js';
 import { SessionController } from './support/session.controller.js';
 
 const HOUR = 3_600_000;
@@ -50,6 +51,27 @@ describe.each(PLATFORMS)('expiry, on %s', (platform) => {
     clock.advance(20_000); // and the next request is back on the instance ahead
     const read = await http().get('/read').set('Cookie', jar).expect(200);
     expect(read.body.data).toEqual({ user: 'alice', flash: 'welcome' });
+  });
+
+  it('refuses a seal issued more than a minute ahead of its clock, and says once that clocks disagree', async () => {
+    const logger = recordingLogger();
+    const http = await open({ configure: (app) => app.useLogger(logger) });
+    clock.advance(90_000); // the instance the user logs in on runs 90 s ahead
+    const first = await http().post('/set').send({ user: 'alice' }).expect(201);
+    clock.advance(-90_000);
+    for (let i = 0; i < 2; i++) {
+      const read = await http().get('/read').set('Cookie', cookieHeader(first)).expect(200);
+      expect(read.body).toMatchObject({ data: {}, isNew: true });
+    }
+    expect(moduleWarnings(logger)).toEqual([
+      expect.stringMatching(
+        /^A session cookie sealed more than 60 s ahead of this server's clock .*\(NTP\)/,
+      ),
+    ]);
+    // Within the minute allowed, nothing is said.
+    clock.advance(60_000);
+    await http().get('/read').set('Cookie', cookieHeader(first)).expect(200);
+    expect(moduleWarnings(logger)).toHaveLength(1);
   });
 
   it('caps a session at absoluteTimeout from its creation however often it is renewed', async () => {
