@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { SessionPlatformError } from '../errors.js';
 import type { SessionRuntime } from '../session/session-runtime.js';
-import { requestScope } from './request-scope.js';
+import { emitBodyEventsInScope, requestScope } from './request-scope.js';
 import { RAW_ACCESSORS, RUNTIME, enterRequest, type SessionRequest } from './session-request.js';
 
 type Next = (err?: unknown) => void;
@@ -50,23 +50,4 @@ export function installOnExpress(app: ExpressAppLike, runtime: SessionRuntime): 
   app.use((req, _res, next) =>
     requestScope.getStore() === req ? next() : requestScope.run(req, next),
   );
-}
-
-/**
- * A body's events come from the socket, outside the request's scope, and a slow client's body
- * arrives after the request entered it: upload middleware calls the application back from them
- * (multer's `fileFilter` and `storage`). Emitted inside the scope, they let `SessionService`
- * work there as everywhere else. A request without a body pays nothing.
- */
-function emitBodyEventsInScope(req: SessionRequest): void {
-  const { headers } = req;
-  const length = headers['content-length'];
-  if (headers['transfer-encoding'] === undefined && (length === undefined || length === '0'))
-    return;
-  const emit = req.emit;
-  req.emit = function emitInScope(this: SessionRequest, ...args: Parameters<typeof emit>) {
-    return requestScope.getStore() === req
-      ? emit.apply(this, args)
-      : requestScope.run(req, () => emit.apply(this, args));
-  } as typeof emit;
 }

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { SessionPlatformError } from '../errors.js';
 import type { SessionRuntime } from '../session/session-runtime.js';
-import { requestScope } from './request-scope.js';
+import { emitBodyEventsInScope, requestScope } from './request-scope.js';
 import {
   RAW_ACCESSORS,
   RESPONSE,
@@ -43,8 +43,9 @@ interface FastifyInstanceLike {
  *   that runs before middie): the raw request gets its accessors for `app.use()` middleware, and
  *   a due validation completes before any of it. Whatever hook was in the slot runs inside ours;
  *   `checkFastifyHook` fails the start if something replaced ours afterwards.
- * - Content parsing loses the async context, so a `preHandler` hook opens the request scope
- *   again right before Nest's guards and handler.
+ * - A request body's events are emitted inside the scope (see `emitBodyEventsInScope`), so
+ *   content-type parsers have it; a `preHandler` hook opens it again right before Nest's guards
+ *   and handler for a request whose parsing lost it all the same (a stream a hook put in place).
  * - Without the global interceptor, an `onSend` hook seals the session early, so a session too
  *   large for its cookies still becomes a 500.
  * @returns the hook placed in the adapter's slot.
@@ -81,6 +82,7 @@ export function installOnFastify(
     Object.defineProperty(raw, 'sessionOptions', RAW_ACCESSORS.sessionOptions);
     // No closure on the common path: no earlier hook to chain, no validation to wait for.
     const next = previous ? () => previous.call(this, req, reply, done) : done;
+    emitBodyEventsInScope(raw);
     const validation = enterRequest(raw, runtime, req);
     if (!validation) return requestScope.run(raw, next);
     validation.then(() => runAfterValidation(() => requestScope.run(raw, next), done), done);

@@ -50,3 +50,23 @@ export function currentRequest(where: string): SessionRequest {
   if (answered(req)) throw new SessionOutsideRequestError(where, { answered: true });
   return req;
 }
+
+/**
+ * A body's events come from the socket, outside the request's scope, and a slow client's body
+ * arrives after the request entered it: upload middleware and body parsers call the application
+ * back from them (multer's `fileFilter` and `storage`, Fastify's content-type parsers). Emitted
+ * inside the scope, they let `SessionService` work there as everywhere else. A request without a
+ * body pays nothing.
+ */
+export function emitBodyEventsInScope(req: SessionRequest): void {
+  const { headers } = req;
+  const length = headers['content-length'];
+  if (headers['transfer-encoding'] === undefined && (length === undefined || length === '0'))
+    return;
+  const emit = req.emit;
+  req.emit = function emitInScope(this: SessionRequest, ...args: Parameters<typeof emit>) {
+    return requestScope.getStore() === req
+      ? emit.apply(this, args)
+      : requestScope.run(req, () => emit.apply(this, args));
+  } as typeof emit;
+}

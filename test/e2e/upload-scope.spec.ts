@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  Body,
   Controller,
   Get,
   Post,
@@ -9,6 +10,8 @@ import {
   type INestApplication,
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyRequest } from 'fastify';
 import request from 'supertest';
 import { Session, SessionService } from '../../lib/index.js';
 import { cookieHeader } from './support/cookies.js';
@@ -50,12 +53,19 @@ class UploadController {
   }
 }
 
+const BOUNDARY = 'boundary-of-the-test';
+const MULTIPART = `multipart/form-data; boundary=${BOUNDARY}`;
+
 /** A multipart upload whose body arrives in parts, after its headers, as over a real network. */
-function slowUpload(port: number, cookie: string, user: string): Promise<number> {
-  const boundary = 'boundary-of-the-test';
-  const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\n`;
+function slowUpload(
+  port: number,
+  cookie: string,
+  user: string,
+  contentType = MULTIPART,
+): Promise<number> {
+  const head = `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\n`;
   const data = 'a'.repeat(20_000);
-  const tail = `\r\n--${boundary}--\r\n`;
+  const tail = `\r\n--${BOUNDARY}--\r\n`;
   return new Promise((resolve, reject) => {
     const req = http.request(
       {
@@ -67,7 +77,7 @@ function slowUpload(port: number, cookie: string, user: string): Promise<number>
         headers: {
           cookie,
           'x-user': user,
-          'content-type': `multipart/form-data; boundary=${boundary}`,
+          'content-type': contentType,
           'content-length': String(Buffer.byteLength(head + data + tail)),
         },
       },
@@ -107,6 +117,67 @@ describe('SessionService in an upload file filter (Express, multer)', () => {
     const statuses = await Promise.all(users.map((u) => slowUpload(port, u.cookie, u.name)));
     expect(statuses).toEqual([201, 201]);
     expect(Object.fromEntries(filterSaw)).toEqual(
+      Object.fromEntries(users.map((u) => [u.name, u.name])),
+    );
+  });
+});
+
+@Controller()
+class ThingController {
+  @Get('login')
+  login(@Session() session: Session) {
+    session.user = `user-${Math.random().toString(36).slice(2)}`;
+    return { user: session.user };
+  }
+
+  @Post('upload')
+  upload(@Body() body: { size: number }) {
+    return body;
+  }
+}
+
+/** Fastify reads a body from its stream's events, then hands it to the content-type parser. */
+describe('SessionService in a content-type parser (Fastify)', () => {
+  const parserSaw = new Map<string, unknown>();
+  let app: INestApplication;
+  let port: number;
+  beforeAll(async () => {
+    app = await createApp('fastify', {
+      controllers: [ThingController],
+      configure: (nest) => {
+        const fastify = (nest as NestFastifyApplication).getHttpAdapter().getInstance();
+        fastify.addContentTypeParser(
+          'application/x-thing',
+          { parseAs: 'string' },
+          async (req: FastifyRequest, body: string) => {
+            let user: unknown;
+            try {
+              user = nest.get(SessionService).get().user;
+            } catch (error) {
+              user = (error as Error).name;
+            }
+            parserSaw.set(String(req.headers['x-user']), user);
+            return { size: body.length };
+          },
+        );
+      },
+    });
+    await app.listen(0, '127.0.0.1');
+    port = (app.getHttpServer().address() as AddressInfo).port;
+  });
+  afterAll(() => app.close());
+
+  it('sees the session of its own request while two users send bodies at once', async () => {
+    const users: { name: string; cookie: string }[] = [];
+    for (let i = 0; i < 2; i++) {
+      const login = await request(app.getHttpServer()).get('/login').expect(200);
+      users.push({ name: (login.body as { user: string }).user, cookie: cookieHeader(login) });
+    }
+    const statuses = await Promise.all(
+      users.map((u) => slowUpload(port, u.cookie, u.name, 'application/x-thing')),
+    );
+    expect(statuses).toEqual([201, 201]);
+    expect(Object.fromEntries(parserSaw)).toEqual(
       Object.fromEntries(users.map((u) => [u.name, u.name])),
     );
   });
