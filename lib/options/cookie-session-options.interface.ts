@@ -1,13 +1,14 @@
 import type { LegacyOptions } from '../legacy/legacy-options.js';
+import type { SessionData } from './session-data.js';
 
 /**
  * The server-side check of a session (revocation): `true` keeps it, `false` ends it. Called with
- * the session object and the platform's request (Express `Request` or Fastify `FastifyRequest`).
- * A throw or a rejected promise fails the request (a 500 unless the error says otherwise) and
- * keeps the client's cookie.
+ * the session object (typed by the `SessionData` interface) and the platform's request (Express
+ * `Request` or Fastify `FastifyRequest`). A throw or a rejected promise fails the request (a 500
+ * unless the error says otherwise) and keeps the client's cookie.
  */
 export type ValidateSession = (
-  session: Readonly<Record<string, unknown>>,
+  session: Readonly<SessionData>,
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   request: any,
 ) => boolean | Promise<boolean>;

@@ -1,18 +1,7 @@
 import type { SessionRequestOptions } from '../options/cookie-session-options.interface.js';
+import type { SessionData } from '../options/session-data.js';
 
-/**
- * The data of a session: a plain object of JSON values. Augment it to type `@Session()`,
- * `SessionService.get()` and `request.session` at once:
- *
- * @example
- * declare module 'nest-cookie-session' {
- *   interface SessionData { userId?: number; views?: number }
- * }
- */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
-export interface SessionData {
-  [key: string]: unknown;
-}
+export type { SessionData };
 
 /** The keys declared on `SessionData`, without its index signature. */
 type DeclaredSessionData = {
