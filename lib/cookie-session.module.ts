@@ -1,6 +1,7 @@
 import {
   Inject,
   Module,
+  Optional,
   type DynamicModule,
   type Provider,
   type MiddlewareConsumer,
@@ -22,6 +23,41 @@ import { SessionInterceptor } from './session.interceptor.js';
 import { SessionService } from './session.service.js';
 
 /**
+ * What `forRoot()` and `forRootAsync()` add to the options provider. Kept off the class's own
+ * metadata: a feature module that imports the bare class (as it would import other modules for
+ * their services) gets an empty module, while the root module's `forRoot()` serves the app.
+ */
+const MODULE_PROVIDERS: Provider[] = [
+  {
+    provide: SessionRuntime,
+    useFactory: (options: CookieSessionOptions) => new SessionRuntime(options),
+    inject: [COOKIE_SESSION_OPTIONS],
+  },
+  SessionService,
+  SessionInterceptor,
+  {
+    provide: APP_INTERCEPTOR,
+    // Nest skips a global enhancer whose factory gives null: with
+    // `globalInterceptor: false` no interceptor pipeline runs on any route.
+    useFactory: (runtime: SessionRuntime, interceptor: SessionInterceptor) =>
+      runtime.options.globalInterceptor ? interceptor : null,
+    inject: [SessionRuntime, SessionInterceptor],
+  },
+  {
+    provide: APP_GUARD,
+    // With `csrf: false` and no `validate` the guard has nothing to check: no route pays
+    // for Nest's guard pipeline.
+    useFactory: (reflector: Reflector, runtime: SessionRuntime) =>
+      runtime.options.csrf || runtime.options.validate
+        ? new SessionGuard(reflector, runtime)
+        : null,
+    inject: [Reflector, SessionRuntime],
+  },
+];
+// The options token too, so that the application's providers can inject the module's copy.
+const MODULE_EXPORTS = [SessionService, COOKIE_SESSION_OPTIONS];
+
+/**
  * Encrypted cookie sessions for the whole application (a global module).
  *
  * @example
@@ -34,37 +70,7 @@ import { SessionService } from './session.service.js';
  * })
  * @throws CookieSessionOptionsError at start-up when an option is invalid.
  */
-@Module({
-  providers: [
-    {
-      provide: SessionRuntime,
-      useFactory: (options: CookieSessionOptions) => new SessionRuntime(options),
-      inject: [COOKIE_SESSION_OPTIONS],
-    },
-    SessionService,
-    SessionInterceptor,
-    {
-      provide: APP_INTERCEPTOR,
-      // Nest skips a global enhancer whose factory gives null: with
-      // `globalInterceptor: false` no interceptor pipeline runs on any route.
-      useFactory: (runtime: SessionRuntime, interceptor: SessionInterceptor) =>
-        runtime.options.globalInterceptor ? interceptor : null,
-      inject: [SessionRuntime, SessionInterceptor],
-    },
-    {
-      provide: APP_GUARD,
-      // With `csrf: false` and no `validate` the guard has nothing to check: no route pays
-      // for Nest's guard pipeline.
-      useFactory: (reflector: Reflector, runtime: SessionRuntime) =>
-        runtime.options.csrf || runtime.options.validate
-          ? new SessionGuard(reflector, runtime)
-          : null,
-      inject: [Reflector, SessionRuntime],
-    },
-  ],
-  // The options token too, so that the application's providers can inject the module's copy.
-  exports: [SessionService, COOKIE_SESSION_OPTIONS],
-})
+@Module({})
 export class CookieSessionModule
   extends ConfigurableModuleClass
   implements NestModule, OnApplicationBootstrap
@@ -72,16 +78,17 @@ export class CookieSessionModule
   private checkInstallation: (() => void) | undefined;
 
   static forRoot(options: typeof OPTIONS_TYPE): DynamicModule {
-    return withHiddenSecrets(super.forRoot(options));
+    return withModuleProviders(super.forRoot(options));
   }
 
   static forRootAsync(options: typeof ASYNC_OPTIONS_TYPE): DynamicModule {
-    return withHiddenSecrets(super.forRootAsync(options));
+    return withModuleProviders(super.forRootAsync(options));
   }
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
-    @Inject(SessionRuntime) private readonly runtime: SessionRuntime,
+    /** Absent in a bare `imports: [CookieSessionModule]`, which adds nothing. */
+    @Optional() @Inject(SessionRuntime) private readonly runtime?: SessionRuntime,
   ) {
     super();
   }
@@ -91,6 +98,7 @@ export class CookieSessionModule
    * routes: connects the sessions to Express or Fastify.
    */
   configure(_consumer: MiddlewareConsumer): void {
+    if (this.runtime === undefined) return;
     this.checkInstallation = installOnPlatform(this.adapterHost.httpAdapter, this.runtime);
   }
 
@@ -100,11 +108,11 @@ export class CookieSessionModule
 }
 
 /**
- * The options Nest keeps for the module hold the secrets: keep them out of what `util.inspect`,
- * `JSON.stringify` and loggers show of that object (a copy; the application's own object is
- * left as it is).
+ * The module's providers and exports beside the options. The options Nest keeps for the module
+ * hold the secrets: keep them out of what `util.inspect`, `JSON.stringify` and loggers show of
+ * that object (a copy; the application's own object is left as it is).
  */
-function withHiddenSecrets(definition: DynamicModule): DynamicModule {
+function withModuleProviders(definition: DynamicModule): DynamicModule {
   const providers = (definition.providers ?? []).map((provider: Provider) => {
     if (typeof provider !== 'object' || provider.provide !== COOKIE_SESSION_OPTIONS)
       return provider;
@@ -118,7 +126,11 @@ function withHiddenSecrets(definition: DynamicModule): DynamicModule {
     }
     return provider;
   });
-  return { ...definition, providers };
+  return {
+    ...definition,
+    providers: [...providers, ...MODULE_PROVIDERS],
+    exports: [...(definition.exports ?? []), ...MODULE_EXPORTS],
+  };
 }
 
 /** Where the options hold a secret (`true`), or an object that holds some. */

@@ -102,6 +102,27 @@ describe.each(PLATFORMS)('CookieSessionModule, on %s', (platform) => {
     }
   });
 
+  it('lets a feature module import the bare module for SessionService, as it would other modules', async () => {
+    @Module({ imports: [CookieSessionModule], controllers: [FeatureController] })
+    class ImportingFeatureModule {}
+    const app = await boot(platform, [
+      CookieSessionModule.forRoot({ secret: SECRET }),
+      ImportingFeatureModule,
+    ]);
+    try {
+      const res = await request(app.getHttpServer()).get('/feature').expect(200);
+      // One module attached to the platform: one cookie.
+      expect(setCookies(res).map((c) => c.name)).toEqual(['__Host-session']);
+      const read = await request(app.getHttpServer())
+        .get('/read')
+        .set('Cookie', cookieHeader(res))
+        .expect(200);
+      expect(read.body.data).toEqual({ feature: true });
+    } finally {
+      await app.close();
+    }
+  });
+
   it.each([
     [{ secret: 'short' }, 'secret', /randomBytes/],
     [{ secret: undefined }, 'secret', /randomBytes/],
