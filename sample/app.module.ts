@@ -26,7 +26,8 @@ import { UsersService } from './users.service.js';
           session.user === undefined || users.isCurrent(session.user, session.stamp),
         // The cookie is `Secure` by default (`secure: true`), as production over HTTPS needs, and
         // named `__Host-session` (no Domain, Path=/: no subdomain can set or shadow it). It still
-        // works over plain http://localhost: browsers treat localhost as a secure origin. Reached
+        // works over plain http://localhost in Chrome, Edge and Firefox, which treat localhost as
+        // a secure origin (Safari does not: use HTTPS, or secure: 'auto', there). Reached
         // through another name or an IP address over plain HTTP, the browser drops the cookie
         // (the library logs a warning once). Behind a proxy that ends TLS, add `secureProxy: true`.
         // Forms need nothing for CSRF: the module refuses cross-site POSTs by default.

@@ -4,6 +4,7 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import {
+  COOKIE_SESSION_OPTIONS,
   CookieSessionModule,
   CookieSessionOptionsError,
   SessionService,
@@ -118,6 +119,34 @@ describe.each(PLATFORMS)('CookieSessionModule, on %s', (platform) => {
         .set('Cookie', cookieHeader(res))
         .expect(200);
       expect(read.body.data).toEqual({ feature: true });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("takes options a testing module overrides, as a test of the app's own module does", async () => {
+    @Module({ imports: [CookieSessionModule.forRoot({ secret: SECRET })] })
+    class AppModule {}
+    const moduleRef = await Test.createTestingModule({
+      imports: [AppModule],
+      controllers: [SessionController],
+    })
+      .overrideProvider(COOKIE_SESSION_OPTIONS)
+      .useValue({ secret: SECRET, secure: 'auto' })
+      .compile();
+    const app = moduleRef.createNestApplication(
+      platform === 'express' ? new ExpressAdapter() : new FastifyAdapter(),
+      { logger: false },
+    );
+    await app.init();
+    if (platform === 'fastify')
+      await (app.getHttpAdapter().getInstance() as { ready(): Promise<unknown> }).ready();
+    try {
+      const res = await request(app.getHttpServer()).post('/set').send({ a: 1 }).expect(201);
+      // secure: 'auto' over plain HTTP: no Secure, so no __Host- name either.
+      const [cookie] = setCookies(res);
+      expect(cookie.name).toBe('session');
+      expect(Object.keys(cookie.attributes)).not.toContain('secure');
     } finally {
       await app.close();
     }

@@ -114,7 +114,6 @@ describe("the README's Quick start on NestJS 11 (CommonJS)", () => {
       ...JSON.parse(block!.code),
       rootDir: appDir,
       testRegex: 'src/.*\\.spec\\.ts$',
-      moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
     };
     writeFileSync(path.join(appDir, 'jest.config.json'), JSON.stringify(config));
     writeFileSync(path.join(appDir, 'src', 'app.spec.ts'), APP_TEST);
