@@ -16,7 +16,7 @@ import {
   OPTIONS_TYPE,
 } from './cookie-session.module-definition.js';
 import type { CookieSessionOptions } from './options/cookie-session-options.interface.js';
-import { installOnPlatform } from './platform/install.js';
+import { checkInstalledByForRoot, installOnPlatform } from './platform/install.js';
 import { SessionRuntime } from './session/session-runtime.js';
 import { SessionGuard } from './session.guard.js';
 import { SessionInterceptor } from './session.interceptor.js';
@@ -87,7 +87,7 @@ export class CookieSessionModule
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
-    /** Absent in a bare `imports: [CookieSessionModule]`, which adds nothing. */
+    /** Absent in a bare `imports: [CookieSessionModule]`, which adds nothing but a check. */
     @Optional() @Inject(SessionRuntime) private readonly runtime?: SessionRuntime,
   ) {
     super();
@@ -103,7 +103,9 @@ export class CookieSessionModule
   }
 
   onApplicationBootstrap(): void {
-    this.checkInstallation?.();
+    // A bare import checks that a forRoot() elsewhere set the sessions up.
+    if (this.runtime === undefined) checkInstalledByForRoot(this.adapterHost.httpAdapter);
+    else this.checkInstallation?.();
   }
 }
 

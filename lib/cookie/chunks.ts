@@ -46,13 +46,13 @@ export function joinChunks(name: string, parts: readonly string[]): string {
 }
 
 /**
- * Whether a reader of these chunks would look for one more: the last is full and another chunk
- * name exists, so a stale cookie of that name (left by a parallel request's larger session)
- * would be joined to the seal and make it fail to open.
+ * Whether a reader of these chunks (up to `maxChunks` of them) would look for one more: the last
+ * is full and another chunk may follow, so a stale cookie of that name (left by a parallel
+ * request's larger session) would be joined to the seal and make it fail to open.
  */
-export function endsFull(name: string, chunks: readonly string[]): boolean {
+export function endsFull(name: string, chunks: readonly string[], maxChunks: number): boolean {
   const last = chunks.length - 1;
-  return chunks.length < MAX_CHUNKS && chunks[last].length === room(name, last);
+  return chunks.length < maxChunks && chunks[last].length === room(name, last);
 }
 
 /**

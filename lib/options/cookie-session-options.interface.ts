@@ -59,8 +59,8 @@ export interface CookieSessionOptions {
   autoRenew?: boolean;
   /**
    * How old (ms) a seal must be before `autoRenew` re-seals an unchanged session; `0` renews on
-   * every response. Must be shorter than `maxAge`; a session given a shorter lifetime of its own
-   * is renewed at half of it at the latest. @default half of the seal's lifetime
+   * every response. A seal that does not outlive it (a session given a shorter lifetime of its
+   * own) is renewed at half its lifetime. @default half of the seal's lifetime
    */
   renewAfter?: number;
   /**

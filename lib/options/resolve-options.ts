@@ -63,8 +63,6 @@ export function resolveOptions(input: CookieSessionOptions): CheckedOptions {
     );
   checkExpires(input.expires);
 
-  checkRenewAfter(input);
-
   const secure = input.secure ?? true;
   const path = input.path ?? '/';
   const domain = input.domain;
@@ -142,19 +140,6 @@ function secretsOf(input: CookieSessionOptions): readonly (string | Buffer)[] {
 
 export const GENERATE_HINT =
   "Generate one with: node -e \"console.log(require('crypto').randomBytes(32).toString('base64url'))\"";
-
-/** A seal must come due for renewal before it expires, or sessions never slide. */
-function checkRenewAfter(input: CookieSessionOptions): void {
-  const { renewAfter, autoRenew, expires } = input;
-  const maxAge = input.maxAge ?? input.timeout ?? DEFAULT_MAX_AGE;
-  // A fixed expiry is never moved by a renewal: any renewAfter is as good as another there.
-  if (renewAfter === undefined || autoRenew === false || expires !== undefined) return;
-  if (renewAfter < maxAge) return;
-  fail(
-    'renewAfter',
-    `(${renewAfter} ms) must be shorter than maxAge (${maxAge} ms): a seal would expire before it is renewed, and active users would be logged out. Leave it out to renew at half the lifetime`,
-  );
-}
 
 function checkExpires(expires: Date | undefined): void {
   if (expires === undefined) return;

@@ -44,3 +44,19 @@ export function installOnPlatform(
       '@nestjs/platform-express or @nestjs/platform-fastify.',
   );
 }
+
+/**
+ * Fails the start of an HTTP application that imports the bare `CookieSessionModule` but no
+ * `forRoot()`: it would run without sessions and without the cross-origin check. An application
+ * without an HTTP platform (a microservice, a standalone context) is not checked.
+ */
+export function checkInstalledByForRoot(adapter: AbstractHttpAdapter | undefined): void {
+  const instance: unknown = adapter?.getInstance?.();
+  if (instance === null || (typeof instance !== 'object' && typeof instance !== 'function')) return;
+  if (installed.has(instance)) return;
+  throw new SessionPlatformError(
+    'CookieSessionModule is imported without forRoot() or forRootAsync(): sessions and their ' +
+      'cross-origin check are not set up. Import CookieSessionModule.forRoot({ secret }) once, in ' +
+      'the root module; feature modules need not import it (it is global).',
+  );
+}

@@ -451,7 +451,8 @@ export class RequestSession implements SessionOwner {
         `has passed (${options.expires.toISOString()}): every session would be expired at once. Set a later date, or use maxAge`,
       );
     }
-    const validatedAt = this.#validatedAt ?? (incoming ? incoming.validatedAt : now);
+    // Clamped as `createdAt` is: a check recorded by a clock ahead must not be trusted longer.
+    const validatedAt = Math.min(this.#validatedAt ?? (incoming ? incoming.validatedAt : now), now);
     const value = this.runtime.sealer.seal(json, {
       createdAt,
       issuedAt: now,

@@ -44,7 +44,7 @@ export function sealLines(
   // The browser may hold a next chunk this request did not carry (another tab's larger session):
   // after a full last chunk it would be read as part of this seal.
   const next = chunkName(input.name, chunks.length);
-  if (endsFull(input.name, chunks) && !input.carried.includes(next))
+  if (endsFull(input.name, chunks, input.maxChunks) && !input.carried.includes(next))
     lines.push(clearCookieLine(next, input.attributes));
   if (input.replaced.length > 0) lines.push(...replacedLines(input.replaced, input.attributes));
   return lines;

@@ -95,11 +95,17 @@ export class SessionRuntime {
 
   /** Whether an unchanged session sealed at these times is re-sealed now (`autoRenew` on). */
   renewalDue(seal: SealTimes & { keyIndex: number }, now: number): boolean {
-    if (seal.keyIndex !== 0) return true;
-    // Never later than half the seal's own lifetime: a session given a shorter one than the
-    // module's ("remember me" unticked: 2 hours where maxAge is 30 days) must still slide.
-    const half = (seal.expiresAt - seal.issuedAt) / 2;
-    return now - seal.issuedAt >= Math.min(this.options.renewAfter ?? half, half);
+    const { renewAfter, absoluteTimeout, expires } = this.options;
+    if (seal.keyIndex !== 0 || renewAfter === 0) return true;
+    // A seal at its cap would be re-sealed with the very same expiry: nothing to renew.
+    if (absoluteTimeout !== undefined && seal.expiresAt >= seal.createdAt + absoluteTimeout)
+      return false;
+    if (expires !== undefined && seal.expiresAt === expires.getTime()) return false;
+    const lifetime = seal.expiresAt - seal.issuedAt;
+    // A renewAfter the seal does not outlive (a session given a shorter lifetime than the
+    // module's: "remember me" unticked) would let it expire unrenewed: half its lifetime then.
+    const after = renewAfter === undefined || renewAfter >= lifetime ? lifetime / 2 : renewAfter;
+    return now - seal.issuedAt >= after;
   }
 
   /** Whether `validate` must run for a session last validated at `validatedAt`. */

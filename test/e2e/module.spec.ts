@@ -1,4 +1,4 @@
-import { Controller, Get, Injectable, Module, type INestApplication } from '@nestjs/common';
+import { Controller, Get, Injectable, Module, Post, type INestApplication } from '@nestjs/common';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
@@ -122,6 +122,28 @@ describe.each(PLATFORMS)('CookieSessionModule, on %s', (platform) => {
     } finally {
       await app.close();
     }
+  });
+
+  it('fails the boot when only the bare module is imported, without forRoot()', async () => {
+    @Controller('orders')
+    class OrdersController {
+      @Post()
+      create() {
+        return { ok: true };
+      }
+    }
+    @Module({ imports: [CookieSessionModule], controllers: [OrdersController] })
+    class OrdersModule {}
+    const moduleRef = await Test.createTestingModule({ imports: [OrdersModule] }).compile();
+    const app = moduleRef.createNestApplication(
+      platform === 'express' ? new ExpressAdapter() : new FastifyAdapter(),
+      { logger: false },
+    );
+    // Without it the app would run with no sessions and no cross-origin check.
+    await expect(app.init()).rejects.toThrow(
+      /imported without forRoot\(\).*Import CookieSessionModule\.forRoot/,
+    );
+    await app.close();
   });
 
   it("takes options a testing module overrides, as a test of the app's own module does", async () => {

@@ -33,6 +33,46 @@ describe.each(PLATFORMS)('renewal, on %s', (platform) => {
     expect(renewed.attributes['max-age']).toBe('3600');
   });
 
+  it('waits for a renewAfter longer than half the lifetime', async () => {
+    const http = await open({ session: { maxAge: 2 * HOUR, renewAfter: 100 * MINUTE } });
+    const first = await http().post('/set').send({ a: 1 }).expect(201);
+    clock.advance(99 * MINUTE);
+    const early = await http().get('/read').set('Cookie', cookieHeader(first)).expect(200);
+    expect(setCookies(early)).toEqual([]);
+    clock.advance(2 * MINUTE);
+    const due = await http().get('/read').set('Cookie', cookieHeader(first)).expect(200);
+    expect(setCookies(due)).toHaveLength(1);
+  });
+
+  it('does not re-seal a session whose expiry has reached absoluteTimeout: nothing would move', async () => {
+    const http = await open({ session: { maxAge: HOUR, absoluteTimeout: 80 * MINUTE } });
+    const first = await http().post('/set').send({ a: 1 }).expect(201);
+    clock.advance(31 * MINUTE);
+    const renewed = await http().get('/read').set('Cookie', cookieHeader(first)).expect(200);
+    const [capped] = setCookies(renewed);
+    const { createdAt, expiresAt } = sealTimes(capped.value);
+    expect(expiresAt).toBe(createdAt + 80 * MINUTE);
+    const jar = cookieHeader(renewed, cookieHeader(first));
+    for (let i = 0; i < 4; i++) {
+      clock.advance(10 * MINUTE);
+      const res = await http().get('/read').set('Cookie', jar).expect(200);
+      expect(res.body.data).toEqual({ a: 1 });
+      expect(setCookies(res)).toEqual([]);
+    }
+  });
+
+  it('does not re-seal a session with a fixed expires date', async () => {
+    const expires = new Date(Date.now() + 2 * HOUR);
+    const http = await open({ session: { expires } });
+    const first = await http().post('/set').send({ a: 1 }).expect(201);
+    for (let i = 0; i < 3; i++) {
+      clock.advance(30 * MINUTE);
+      const res = await http().get('/read').set('Cookie', cookieHeader(first)).expect(200);
+      expect(res.body.data).toEqual({ a: 1 });
+      expect(setCookies(res)).toEqual([]);
+    }
+  });
+
   it('never decrypts the cookie of an untouched request before its renewal is due', async () => {
     // A guest app answers a seal that fails to open with a fresh empty session, so a request
     // that writes nothing for a corrupted seal never tried to open it.

@@ -102,21 +102,6 @@ describe('resolveOptions', () => {
       expect(() => resolveOptions({ secret: SECRET, name: 'sid', legacy: other })).not.toThrow();
     });
 
-    it('refuses a renewAfter as long as the lifetime, which would let every seal expire unrenewed', () => {
-      expectFailure(
-        { secret: SECRET, maxAge: 3_600_000, renewAfter: 3_600_000 },
-        'renewAfter',
-        'maxAge',
-      );
-      expectFailure({ secret: SECRET, timeout: 60_000, renewAfter: 120_000 }, 'renewAfter');
-      expectFailure({ secret: SECRET, renewAfter: DEFAULT_MAX_AGE }, 'renewAfter');
-      expect(resolve({ maxAge: 3_600_000, renewAfter: 3_599_999 }).renewAfter).toBe(3_599_999);
-      // Without renewal, or with a fixed expiry that renewals never move, it decides nothing.
-      expect(resolve({ maxAge: 1000, renewAfter: 5000, autoRenew: false }).renewAfter).toBe(5000);
-      const expires = new Date(NOW + 1000);
-      expect(resolve({ expires, renewAfter: DEFAULT_MAX_AGE }).renewAfter).toBe(DEFAULT_MAX_AGE);
-    });
-
     it('refuses secret and keys together, and requires one of them with a way to generate it', () => {
       expectFailure({ secret: SECRET, keys: [SECRET_2] }, 'secret', 'keys');
       expectFailure({}, 'secret', 'required', 'randomBytes', 'keys');

@@ -5,8 +5,8 @@ const NAME = 'session';
 /** Characters of a seal that fill the first cookie exactly: `session=` + value = 4096 bytes. */
 const FIRST_ROOM = 4096 - `${NAME}=`.length;
 const NOW = 1_800_000_000_000;
-const input = (carried: string[] = [NAME], maxChunks = 2): LinesInput => ({
-  name: NAME,
+const input = (carried: string[] = [NAME], maxChunks = 2, name = NAME): LinesInput => ({
+  name,
   maxChunks,
   attributes: { path: '/', httpOnly: true, secure: true, sameSite: 'lax' },
   carried,
@@ -30,6 +30,21 @@ describe('sealLines', () => {
     expect(expiring(full)).toEqual([`${NAME}.1`]);
     const short = sealLines(input(), 'a'.repeat(FIRST_ROOM - 1), NOW + 60_000, NOW);
     expect(namesSet(short)).toEqual([NAME]);
+  });
+
+  it('expires no chunk past the last this configuration reads (maxChunks)', () => {
+    const one = sealLines(input([NAME], 1), 'a'.repeat(FIRST_ROOM), NOW + 60_000, NOW);
+    expect(namesSet(one)).toEqual([NAME]);
+    const twoFull = 'a'.repeat(FIRST_ROOM + 4096 - `${NAME}.1=`.length);
+    const two = sealLines(input([NAME], 2), twoFull, NOW + 60_000, NOW);
+    expect(namesSet(two)).toEqual([NAME, `${NAME}.1`]);
+  });
+
+  it('names the next chunk after the cookie, for any cookie name', () => {
+    const name = '__Host-sid';
+    const value = 'a'.repeat(4096 - `${name}=`.length);
+    const lines = sealLines(input([name], 2, name), value, NOW + 60_000, NOW);
+    expect(expiring(lines)).toEqual([`${name}.1`]);
   });
 
   it('expires no chunk past the last a session can have', () => {
