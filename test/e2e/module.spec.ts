@@ -42,6 +42,9 @@ class FeatureController {
 }
 @Module({ controllers: [FeatureController] })
 class FeatureModule {}
+/** The same, importing the bare module class as NestJS users do with other modules. */
+@Module({ imports: [CookieSessionModule], controllers: [FeatureController] })
+class ImportingFeatureModule {}
 
 async function boot(platform: Platform, imports: unknown[]): Promise<INestApplication> {
   const moduleRef = await Test.createTestingModule({
@@ -86,30 +89,11 @@ describe.each(PLATFORMS)('CookieSessionModule, on %s', (platform) => {
     }
   });
 
-  it('is global: feature modules inject SessionService without importing it', async () => {
-    const app = await boot(platform, [
-      CookieSessionModule.forRoot({ secret: SECRET }),
-      FeatureModule,
-    ]);
-    try {
-      const res = await request(app.getHttpServer()).get('/feature').expect(200);
-      const read = await request(app.getHttpServer())
-        .get('/read')
-        .set('Cookie', cookieHeader(res))
-        .expect(200);
-      expect(read.body.data).toEqual({ feature: true });
-    } finally {
-      await app.close();
-    }
-  });
-
-  it('lets a feature module import the bare module for SessionService, as it would other modules', async () => {
-    @Module({ imports: [CookieSessionModule], controllers: [FeatureController] })
-    class ImportingFeatureModule {}
-    const app = await boot(platform, [
-      CookieSessionModule.forRoot({ secret: SECRET }),
-      ImportingFeatureModule,
-    ]);
+  it.each([
+    ['without importing it (the module is global)', FeatureModule],
+    ['importing the bare module, as it would other modules', ImportingFeatureModule],
+  ])('lets a feature module inject SessionService %s', async (_, feature) => {
+    const app = await boot(platform, [CookieSessionModule.forRoot({ secret: SECRET }), feature]);
     try {
       const res = await request(app.getHttpServer()).get('/feature').expect(200);
       // One module attached to the platform: one cookie.
