@@ -1,7 +1,7 @@
 import { Controller, Get, Injectable, Module, Post, type INestApplication } from '@nestjs/common';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
+import { Test, type TestingModule } from '@nestjs/testing';
 import request from 'supertest';
 import {
   COOKIE_SESSION_OPTIONS,
@@ -46,19 +46,29 @@ class FeatureModule {}
 @Module({ imports: [CookieSessionModule], controllers: [FeatureController] })
 class ImportingFeatureModule {}
 
+/** The app of a compiled testing module on `platform`, not initialised yet. */
+function appOf(platform: Platform, moduleRef: TestingModule): INestApplication {
+  return moduleRef.createNestApplication(
+    platform === 'express' ? new ExpressAdapter() : new FastifyAdapter(),
+    { logger: false },
+  );
+}
+
+/** Initialises the app of `moduleRef` and waits until Fastify is ready. */
+async function start(platform: Platform, moduleRef: TestingModule): Promise<INestApplication> {
+  const app = appOf(platform, moduleRef);
+  await app.init();
+  if (platform === 'fastify')
+    await (app.getHttpAdapter().getInstance() as { ready(): Promise<unknown> }).ready();
+  return app;
+}
+
 async function boot(platform: Platform, imports: unknown[]): Promise<INestApplication> {
   const moduleRef = await Test.createTestingModule({
     imports: imports as never[],
     controllers: [SessionController],
   }).compile();
-  const app = moduleRef.createNestApplication(
-    platform === 'express' ? new ExpressAdapter() : new FastifyAdapter(),
-    { logger: false },
-  );
-  await app.init();
-  if (platform === 'fastify')
-    await (app.getHttpAdapter().getInstance() as { ready(): Promise<unknown> }).ready();
-  return app;
+  return start(platform, moduleRef);
 }
 
 describe.each(PLATFORMS)('CookieSessionModule, on %s', (platform) => {
@@ -119,10 +129,7 @@ describe.each(PLATFORMS)('CookieSessionModule, on %s', (platform) => {
     @Module({ imports: [CookieSessionModule], controllers: [OrdersController] })
     class OrdersModule {}
     const moduleRef = await Test.createTestingModule({ imports: [OrdersModule] }).compile();
-    const app = moduleRef.createNestApplication(
-      platform === 'express' ? new ExpressAdapter() : new FastifyAdapter(),
-      { logger: false },
-    );
+    const app = appOf(platform, moduleRef);
     // Without it the app would run with no sessions and no cross-origin check.
     await expect(app.init()).rejects.toThrow(
       /imported without forRoot\(\).*Import CookieSessionModule\.forRoot/,
@@ -140,13 +147,7 @@ describe.each(PLATFORMS)('CookieSessionModule, on %s', (platform) => {
       .overrideProvider(COOKIE_SESSION_OPTIONS)
       .useValue({ secret: SECRET, secure: 'auto' })
       .compile();
-    const app = moduleRef.createNestApplication(
-      platform === 'express' ? new ExpressAdapter() : new FastifyAdapter(),
-      { logger: false },
-    );
-    await app.init();
-    if (platform === 'fastify')
-      await (app.getHttpAdapter().getInstance() as { ready(): Promise<unknown> }).ready();
+    const app = await start(platform, moduleRef);
     try {
       const res = await request(app.getHttpServer()).post('/set').send({ a: 1 }).expect(201);
       // secure: 'auto' over plain HTTP: no Secure, so no __Host- name either.
