@@ -17,6 +17,26 @@ import { Session, SessionService } from '../../lib/index.js';
 import { cookieHeader } from './support/cookies.js';
 import { createApp } from './support/create-app.js';
 
+/** `GET /login` logs a new user in, named at random. */
+@Controller()
+class LoginController {
+  @Get('login')
+  login(@Session() session: Session) {
+    session.user = `user-${Math.random().toString(36).slice(2)}`;
+    return { user: session.user };
+  }
+}
+
+/** Two users logged in to `app`, with their cookies. */
+async function twoUsers(app: INestApplication): Promise<{ name: string; cookie: string }[]> {
+  const users: { name: string; cookie: string }[] = [];
+  for (let i = 0; i < 2; i++) {
+    const login = await request(app.getHttpServer()).get('/login').expect(200);
+    users.push({ name: (login.body as { user: string }).user, cookie: cookieHeader(login) });
+  }
+  return users;
+}
+
 /** Who each upload's file filter saw in the session, by the user the client said it was. */
 const filterSaw = new Map<string, unknown>();
 let sessions: SessionService;
@@ -25,12 +45,6 @@ let sessions: SessionService;
 class UploadController {
   constructor(service: SessionService) {
     sessions = service;
-  }
-
-  @Get('login')
-  login(@Session() session: Session) {
-    session.user = `user-${Math.random().toString(36).slice(2)}`;
-    return { user: session.user };
   }
 
   @Post('upload')
@@ -102,18 +116,14 @@ describe('SessionService in an upload file filter (Express, multer)', () => {
   let app: INestApplication;
   let port: number;
   beforeAll(async () => {
-    app = await createApp('express', { controllers: [UploadController] });
+    app = await createApp('express', { controllers: [LoginController, UploadController] });
     await app.listen(0, '127.0.0.1');
     port = (app.getHttpServer().address() as AddressInfo).port;
   });
   afterAll(() => app.close());
 
   it('sees the session of its own request while two users upload at once', async () => {
-    const users: { name: string; cookie: string }[] = [];
-    for (let i = 0; i < 2; i++) {
-      const login = await request(app.getHttpServer()).get('/login').expect(200);
-      users.push({ name: (login.body as { user: string }).user, cookie: cookieHeader(login) });
-    }
+    const users = await twoUsers(app);
     const statuses = await Promise.all(users.map((u) => slowUpload(port, u.cookie, u.name)));
     expect(statuses).toEqual([201, 201]);
     expect(Object.fromEntries(filterSaw)).toEqual(
@@ -124,12 +134,6 @@ describe('SessionService in an upload file filter (Express, multer)', () => {
 
 @Controller()
 class ThingController {
-  @Get('login')
-  login(@Session() session: Session) {
-    session.user = `user-${Math.random().toString(36).slice(2)}`;
-    return { user: session.user };
-  }
-
   @Post('upload')
   upload(@Body() body: { size: number }) {
     return body;
@@ -143,7 +147,7 @@ describe('SessionService in a content-type parser (Fastify)', () => {
   let port: number;
   beforeAll(async () => {
     app = await createApp('fastify', {
-      controllers: [ThingController],
+      controllers: [LoginController, ThingController],
       configure: (nest) => {
         const fastify = (nest as NestFastifyApplication).getHttpAdapter().getInstance();
         fastify.addContentTypeParser(
@@ -168,11 +172,7 @@ describe('SessionService in a content-type parser (Fastify)', () => {
   afterAll(() => app.close());
 
   it('sees the session of its own request while two users send bodies at once', async () => {
-    const users: { name: string; cookie: string }[] = [];
-    for (let i = 0; i < 2; i++) {
-      const login = await request(app.getHttpServer()).get('/login').expect(200);
-      users.push({ name: (login.body as { user: string }).user, cookie: cookieHeader(login) });
-    }
+    const users = await twoUsers(app);
     const statuses = await Promise.all(
       users.map((u) => slowUpload(port, u.cookie, u.name, 'application/x-thing')),
     );
