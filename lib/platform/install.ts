@@ -19,8 +19,8 @@ export function installOnPlatform(
   runtime: SessionRuntime,
 ): () => void {
   const type = adapter?.getType?.();
-  const instance: unknown = adapter?.getInstance?.();
-  if (instance !== null && (typeof instance === 'object' || typeof instance === 'function')) {
+  const instance = platformOf(adapter);
+  if (instance !== undefined) {
     // A second forRoot() would silently take over on Express and clash on Fastify.
     if (installed.has(instance)) {
       throw new SessionPlatformError(
@@ -51,12 +51,19 @@ export function installOnPlatform(
  * without an HTTP platform (a microservice, a standalone context) is not checked.
  */
 export function checkInstalledByForRoot(adapter: AbstractHttpAdapter | undefined): void {
-  const instance: unknown = adapter?.getInstance?.();
-  if (instance === null || (typeof instance !== 'object' && typeof instance !== 'function')) return;
-  if (installed.has(instance)) return;
+  const instance = platformOf(adapter);
+  if (instance === undefined || installed.has(instance)) return;
   throw new SessionPlatformError(
     'CookieSessionModule is imported without forRoot() or forRootAsync(): sessions and their ' +
       'cross-origin check are not set up. Import CookieSessionModule.forRoot({ secret }) once, in ' +
       'the root module; feature modules need not import it (it is global).',
   );
+}
+
+/** The Express app or Fastify instance behind `adapter`, if there is one. */
+function platformOf(adapter: AbstractHttpAdapter | undefined): object | undefined {
+  const instance: unknown = adapter?.getInstance?.();
+  return instance !== null && (typeof instance === 'object' || typeof instance === 'function')
+    ? instance
+    : undefined;
 }
