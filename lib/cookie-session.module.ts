@@ -16,6 +16,7 @@ import {
   OPTIONS_TYPE,
 } from './cookie-session.module-definition.js';
 import type { CookieSessionOptions } from './options/cookie-session-options.interface.js';
+import { withoutSecrets } from './options/options-without-secrets.js';
 import { checkInstalledByForRoot, installOnPlatform } from './platform/install.js';
 import { SessionRuntime } from './session/session-runtime.js';
 import { SessionGuard } from './session.guard.js';
@@ -110,20 +111,20 @@ export class CookieSessionModule
 }
 
 /**
- * The module's providers and exports beside the options. The options Nest keeps for the module
- * hold the secrets: keep them out of what `util.inspect`, `JSON.stringify` and loggers show of
- * that object (a copy; the application's own object is left as it is).
+ * The module's providers and exports beside the options. The options provider, which the
+ * application can inject and log, gives a copy without the secrets (the application's own
+ * object is left as it is; the module reads the secrets from it).
  */
 function withModuleProviders(definition: DynamicModule): DynamicModule {
   const providers = (definition.providers ?? []).map((provider: Provider) => {
     if (typeof provider !== 'object' || provider.provide !== COOKIE_SESSION_OPTIONS)
       return provider;
-    if ('useValue' in provider) return { ...provider, useValue: hideSecrets(provider.useValue) };
+    if ('useValue' in provider) return { ...provider, useValue: withoutSecrets(provider.useValue) };
     if ('useFactory' in provider) {
       const make = provider.useFactory;
       return {
         ...provider,
-        useFactory: async (...args: unknown[]) => hideSecrets(await make(...args)),
+        useFactory: async (...args: unknown[]) => withoutSecrets(await make(...args)),
       };
     }
     return provider;
@@ -133,38 +134,4 @@ function withModuleProviders(definition: DynamicModule): DynamicModule {
     providers: [...providers, ...MODULE_PROVIDERS],
     exports: [...(definition.exports ?? []), ...MODULE_EXPORTS],
   };
-}
-
-/** Where the options hold a secret (`true`), or an object that holds some. */
-interface SecretPlaces {
-  readonly [option: string]: true | SecretPlaces;
-}
-
-/**
- * Every secret of the options: the module's own, and the replaced libraries' keys, which forge
- * old cookies the module would adopt as sessions.
- */
-const SECRET_PLACES: SecretPlaces = {
-  secret: true,
-  keys: true,
-  legacy: { cookieSession: { keys: true }, cookieSessions: { secret: true } },
-};
-
-function hideSecrets<T>(options: T, places: SecretPlaces = SECRET_PLACES): T {
-  // Anything else (a string, an array…) is left as given, for the option checks to refuse.
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) return options;
-  const copy: Record<string, unknown> = { ...(options as Record<string, unknown>) };
-  for (const [key, place] of Object.entries(places)) {
-    if (!Object.hasOwn(copy, key)) continue;
-    const value = copy[key];
-    if (place !== true) {
-      // A copy of the nested object too: the application's own one keeps its secrets in view.
-      copy[key] = hideSecrets(value, place);
-      continue;
-    }
-    delete copy[key];
-    // Not enumerable, and a getter: inspection shows "[Getter]", never the value.
-    Object.defineProperty(copy, key, { get: () => value, enumerable: false });
-  }
-  return copy as T;
 }

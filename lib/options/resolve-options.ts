@@ -8,6 +8,7 @@ import type {
   SessionRequestOptions,
   ValidateSession,
 } from './cookie-session-options.interface.js';
+import { withSecrets } from './options-without-secrets.js';
 import { OPTION_RULES, describe, fail, hintFor } from './option-rules.js';
 
 /** Options after validation, every default filled in, the secrets taken out. */
@@ -36,7 +37,9 @@ const MAX_SEALED_TIME = 2 ** 48 - 1;
  * Validates options once, at start-up, and fills in the defaults.
  * @throws CookieSessionOptionsError naming the option and how to fix it.
  */
-export function resolveOptions(input: CookieSessionOptions): CheckedOptions {
+export function resolveOptions(provided: CookieSessionOptions): CheckedOptions {
+  // The options provider holds a copy without the secrets: read them from the original.
+  const input = withSecrets(provided);
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     fail(
       'options',

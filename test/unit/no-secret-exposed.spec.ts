@@ -74,11 +74,15 @@ const NEEDLES = (() => {
 
 /** The renderings a logger or an error reporter could make of `value`. */
 function renderings(value: unknown, depth: number): string[] {
-  const out = [inspect(value, { depth, showHidden: true })];
+  const out = [
+    inspect(value, { depth, showHidden: true }),
+    // A logger may also show what getters return.
+    inspect(value, { depth, showHidden: true, getters: true }),
+  ];
   // A logger that ignores custom inspection sees the fields themselves (bounded: a request
   // links to its whole server).
   if (depth === Infinity)
-    out.push(inspect(value, { depth, showHidden: true, customInspect: false }));
+    out.push(inspect(value, { depth, showHidden: true, getters: true, customInspect: false }));
   try {
     out.push(String(value));
   } catch {
@@ -250,6 +254,14 @@ describe('no secret or derived key is exposed', () => {
       expectNoSecret('COOKIE_SESSION_OPTIONS.legacy.cookieSessions', kept.legacy.cookieSessions);
       // The application's providers can inject it, and get that copy.
       expect(app.get(OptionsReader).options).toBe(kept);
+    });
+
+    it('while a SessionCodec given that copy seals as the module does', async () => {
+      const codec = new SessionCodec(app.get(COOKIE_SESSION_OPTIONS));
+      const res = await request(app.getHttpServer())
+        .get('/user')
+        .set('Cookie', `${codec.name}=${codec.seal({ user: ADA })}`);
+      expect(res.body).toEqual({ user: ADA });
     });
 
     it("leaves the application's own options object as it was", () => {
