@@ -60,7 +60,7 @@ export class CookieSessionsReader {
   }
 
   /** The session the request's cookie carries, or `undefined` (never throws). */
-  read(get: CookieGetter, now: number = Date.now()): LegacyCookie | undefined {
+  read(get: CookieGetter, now: number): LegacyCookie | undefined {
     try {
       const value = get(this.#name);
       if (typeof value !== 'string' || value.length > MAX_LEGACY_VALUE_LENGTH) return undefined;

@@ -148,7 +148,7 @@ export class SessionRuntime {
     }
     const get = (name: string) => carried.legacy.get(name);
     for (const reader of legacy.readers) {
-      const adopted = reader.read(get);
+      const adopted = reader.read(get, now);
       if (adopted) return adopted;
     }
     this.#warnLegacyUnreadOnce();

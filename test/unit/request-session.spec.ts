@@ -4,6 +4,7 @@ import { RequestSession } from '../../lib/session/request-session.js';
 import { SessionRuntime } from '../../lib/session/session-runtime.js';
 import { isClearing, parseSetCookie, type SetCookie } from '../support/cookies.js';
 import { sealTimes } from '../support/seal.js';
+import { writeCookieSessionsValue } from '../legacy/cookie-sessions-format.js';
 
 const SECRET = 'Vq3xN8rT2mLw9pZs4kYb7hJd1fGc6eRu';
 const DAY = 86_400_000;
@@ -13,14 +14,17 @@ function runtimeWith(extra: Record<string, unknown> = {}): SessionRuntime {
   return new SessionRuntime({ secret: SECRET, secure: false, ...extra }, silent);
 }
 
-/** The session of a request carrying `cookie`, and a way to send its response's headers. */
-function requestSession(runtime: SessionRuntime, cookie?: string) {
+/**
+ * The session of a request carrying `cookie` (brought in at `readAt`), and a way to send its
+ * response's headers.
+ */
+function requestSession(runtime: SessionRuntime, cookie?: string, readAt?: number) {
   const req = new IncomingMessage(new Socket());
   req.method = 'GET';
   req.url = '/';
   if (cookie !== undefined) req.headers.cookie = cookie;
   const res = new ServerResponse(req);
-  const session = new RequestSession(req, res, runtime, runtime.carried(req), undefined);
+  const session = new RequestSession(req, res, runtime, runtime.carried(req, readAt), undefined);
   const respond = (): SetCookie[] => {
     res.writeHead(200);
     const header = res.getHeader('set-cookie') as string[] | undefined;
@@ -191,6 +195,19 @@ describe('request session', () => {
       await session.validate(req);
       expect(calls).toBe(0);
       expect(session.takeFailure()).toBeUndefined();
+    });
+  });
+
+  describe("a replaced library's cookie", () => {
+    it('is judged at the time its request came in, however late the session is first read', () => {
+      const oldSecret = 'an old cookie-sessions secret 32';
+      const timeout = 10_000;
+      const runtime = runtimeWith({ legacy: { cookieSessions: { secret: oldSecret, timeout } } });
+      const cameIn = Date.now() - 2_000;
+      // Still valid when the request came in, a second before it ran out; run out 2 s later.
+      const cookie = `_node=${writeCookieSessionsValue(oldSecret, { user: 'grace' }, cameIn - timeout + 1_000)}`;
+      const { session } = requestSession(runtime, cookie, cameIn);
+      expect(session.current.user).toBe('grace');
     });
   });
 });
