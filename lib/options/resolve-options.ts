@@ -104,7 +104,8 @@ export function resolveOptions(provided: CookieSessionOptions): CheckedOptions {
     validate: input.validate,
     validateInterval: input.validateInterval ?? 0,
     sessionCookie: input.sessionCookie ?? false,
-    expires: input.expires,
+    // A copy: `setTime()` on the application's Date must not move the expiry past the checks.
+    expires: input.expires && new Date(input.expires.getTime()),
     path,
     domain,
     httpOnly: input.httpOnly ?? true,

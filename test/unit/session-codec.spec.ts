@@ -88,6 +88,17 @@ describe('SessionCodec', () => {
       expect(fixed.open(sealed, expires.getTime())).toBeUndefined();
     });
 
+    it('keeps the fixed expires date it was given: moving the Date afterwards changes nothing', () => {
+      const expires = new Date(Date.now() + 2 * HOUR);
+      const fixed = new SessionCodec({ secret: SECRET, expires });
+      const at = expires.getTime();
+      // Past every start-up check: a date that has passed, and one beyond what a seal holds.
+      for (const moved of [Date.now() - HOUR, 2 ** 50]) {
+        expires.setTime(moved);
+        expect(sealTimes(fixed.seal({ a: 1 })).expiresAt).toBe(at);
+      }
+    });
+
     it('reads absoluteTimeout from the opening codec, so shortening it ends sessions already issued', () => {
       const sealed = codec.seal({}, T0);
       const shorter = new SessionCodec({ secret: SECRET, absoluteTimeout: 1_000 });
