@@ -2,6 +2,7 @@ import { serialize } from 'cookie';
 import { chunkIndex } from '../cookie/chunks.js';
 import { allowsHostPrefix, cookieRuleViolation } from '../cookie/cookie-rules.js';
 import { resolveCrossOriginOption, type CrossOriginPolicy } from '../cookie/cross-origin.js';
+import { MAX_TIME } from '../crypto/seal-format.js';
 import { resolveLegacyOptions, type ResolvedLegacy } from '../legacy/legacy-options.js';
 import type {
   CookieSessionOptions,
@@ -30,9 +31,6 @@ export interface CheckedOptions {
 }
 
 export const DEFAULT_MAX_AGE = 86_400_000;
-/** Latest instant a seal can carry (2^48 - 1 ms since the epoch). */
-const MAX_SEALED_TIME = 2 ** 48 - 1;
-
 /**
  * Validates options once, at start-up, and fills in the defaults.
  * @throws CookieSessionOptionsError naming the option and how to fix it.
@@ -154,10 +152,10 @@ function checkExpires(expires: Date | undefined): void {
       `is in the past (${expires.toISOString()}): every session would expire at once. Use a future date, or maxAge`,
     );
   }
-  if (time > MAX_SEALED_TIME)
+  if (time > MAX_TIME)
     fail(
       'expires',
-      `must be before ${new Date(MAX_SEALED_TIME).toISOString()} (the latest a seal can hold)`,
+      `must be before ${new Date(MAX_TIME).toISOString()} (the latest a seal can hold)`,
     );
 }
 

@@ -1,5 +1,6 @@
 import { cookieRuleViolation } from '../cookie/cookie-rules.js';
 import type { CookieAttributes } from '../cookie/set-cookie.js';
+import { MAX_TIME } from '../crypto/seal-format.js';
 import type { SessionRequestOptions } from '../options/cookie-session-options.interface.js';
 import { MAX_DURATION } from '../options/option-rules.js';
 import type { ResolvedOptions } from '../options/resolve-options.js';
@@ -65,7 +66,16 @@ export function checkRequestOptions(
   if (expires !== undefined) {
     if (!(expires instanceof Date) || Number.isNaN(expires.getTime()))
       bad('expires', `must be a valid Date or undefined (got ${shown(expires)})`);
-  } else if (!Number.isSafeInteger(maxAge) || maxAge <= 0 || maxAge > MAX_DURATION) {
+    if (expires.getTime() > MAX_TIME)
+      bad(
+        'expires',
+        `must be before ${new Date(MAX_TIME).toISOString()} (the latest a seal can hold)`,
+      );
+  }
+  // Beside an `expires`, which then decides the cookie's end, maxAge may be left out; a value
+  // given is still the session's own lifetime for later requests, so it is judged.
+  const maxAgeLeftOut = expires !== undefined && (maxAge === undefined || maxAge === null);
+  if (!maxAgeLeftOut && (!Number.isSafeInteger(maxAge) || maxAge <= 0 || maxAge > MAX_DURATION)) {
     bad(
       'maxAge',
       `must be a whole number of milliseconds from 1 to ${MAX_DURATION} (got ${shown(maxAge)})`,

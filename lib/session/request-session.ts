@@ -438,11 +438,13 @@ export class RequestSession implements SessionOwner {
     // seals are allowed) would otherwise seal a session created after it was issued, which no
     // instance opens: the user would be logged out and the session lost.
     const createdAt = Math.min(incoming?.createdAt ?? now, now);
-    const lifetime = this.#maxAgeChosen
-      ? options.maxAge === moduleMaxAge
-        ? 0
-        : options.maxAge
-      : (incoming?.lifetime ?? 0);
+    // A maxAge left out beside `expires` chooses no lifetime: the session keeps the one it had.
+    const lifetime =
+      this.#maxAgeChosen && options.maxAge != null
+        ? options.maxAge === moduleMaxAge
+          ? 0
+          : options.maxAge
+        : (incoming?.lifetime ?? 0);
     let expiresAt = keptExpiry ?? options.expires?.getTime() ?? now + (lifetime || moduleMaxAge);
     if (absoluteTimeout !== undefined) expiresAt = Math.min(expiresAt, createdAt + absoluteTimeout);
     if (options.expires && expiresAt <= now) {

@@ -110,10 +110,30 @@ describe('request options', () => {
       },
     );
 
-    it('does not judge maxAge while a valid expires decides the lifetime', () => {
+    it('accepts maxAge left out beside a valid expires, which then decides the end', () => {
+      const base = defaults();
+      const expires = new Date(Date.now() + 60_000);
+      for (const maxAge of [undefined, null])
+        expect(() =>
+          checkRequestOptions({ ...base, maxAge, expires } as SessionRequestOptions, base),
+        ).not.toThrow();
+    });
+
+    it.each([0, -5, 1.5, '1000'])(
+      'refuses maxAge %p beside an expires: it would be the session’s lifetime later',
+      (maxAge) => {
+        const expires = new Date(Date.now() + 60_000);
+        expect(refusal({ maxAge, expires }).option).toBe('request.sessionOptions.maxAge');
+      },
+    );
+
+    it('refuses an expires later than a seal can hold', () => {
+      expect(refusal({ expires: new Date(2 ** 48) }).message).toContain(
+        `must be before ${new Date(2 ** 48 - 1).toISOString()}`,
+      );
       const base = defaults();
       expect(() =>
-        checkRequestOptions({ ...base, maxAge: 0, expires: new Date(Date.now() + 60_000) }, base),
+        checkRequestOptions({ ...base, expires: new Date(2 ** 48 - 1) }, base),
       ).not.toThrow();
     });
 

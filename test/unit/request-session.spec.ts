@@ -117,6 +117,37 @@ describe('request session', () => {
       expect(cookie.attributes['max-age']).toBe(String(DAY / 1000));
     });
 
+    it('with an expires and maxAge left out: the cookie ends then, and the session keeps its lifetime', () => {
+      const runtime = runtimeWith();
+      const { session, respond } = requestSession(runtime);
+      session.current.user = 'ada';
+      session.options.maxAge = 30 * DAY;
+      const [cookie] = respond();
+
+      const later = requestSession(runtime, `${cookie.name}=${cookie.value}`);
+      const expires = new Date(Date.now() + 2 * DAY);
+      later.session.options.expires = expires;
+      later.session.options.maxAge = undefined as never;
+      later.session.current.views = 1;
+      const [ending] = later.respond();
+      expect(sealTimes(ending.value)).toMatchObject({
+        expiresAt: expires.getTime(),
+        lifetime: 30 * DAY,
+      });
+    });
+
+    it.each([-5, 0])(
+      'with maxAge %p beside an expires (the module’s): refused by name, nothing written',
+      (maxAge) => {
+        const runtime = runtimeWith({ expires: new Date(Date.now() + DAY) });
+        const { session, respond } = requestSession(runtime);
+        session.current.user = 'ada';
+        session.options.maxAge = maxAge;
+        expect(() => session.prepare()).toThrow(/"request\.sessionOptions\.maxAge"/);
+        expect(respond()).toEqual([]);
+      },
+    );
+
     it('set to an object that breaks the cookie rules: nothing is written', () => {
       const errors: string[] = [];
       const runtime = new SessionRuntime(
