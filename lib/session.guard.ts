@@ -1,6 +1,6 @@
 import { ForbiddenException, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { Reflector } from '@nestjs/core';
-import { crossOriginRefusal } from './cookie/cross-origin.js';
+import { crossOriginRefusal, judgedMethod } from './cookie/cross-origin.js';
 import { CSRF_EXEMPT } from './csrf-exempt.decorator.js';
 import { rawRequestOfContext } from './platform/request-of.js';
 import { SESSION, type SessionRequest } from './platform/session-request.js';
@@ -27,7 +27,12 @@ export class SessionGuard implements CanActivate {
     if (policy) {
       // The route's exemption is looked up only for a request that would be refused.
       const refusal = crossOriginRefusal(methodOf(context, req), req.headers, policy);
-      if (refusal !== undefined && !this.exempt(context)) throw new ForbiddenException(refusal);
+      if (refusal !== undefined && !this.exempt(context)) {
+        // Middleware ran before this check and may have changed the session (a login strategy
+        // applied as Nest middleware): a refused request must not write it.
+        req[SESSION]?.refuseWrites();
+        throw new ForbiddenException(refusal);
+      }
     }
     const failure = req[SESSION]?.takeFailure();
     if (failure !== undefined) throw failure;
@@ -55,7 +60,7 @@ function methodOf(context: ExecutionContext, req: SessionRequest): string {
     const operation = info?.operation?.operation;
     if (operation !== undefined && operation !== 'query') return 'POST';
   }
-  return req.method ?? '';
+  return judgedMethod(req);
 }
 
 /** The HTTP request behind a context (a GraphQL operation's too), or `undefined` (WebSockets…). */

@@ -88,6 +88,16 @@ export function crossOriginRefusal(
 }
 
 /**
+ * The method the check judges. Method-override middleware rewrites `req.method` (a form's POST
+ * routed as the `_method` it names) and keeps the method the browser sent in `originalMethod`:
+ * when that one is unsafe, it is judged, so a cross-site form cannot pass as a GET.
+ */
+export function judgedMethod(req: { method?: string; originalMethod?: unknown }): string {
+  const sent = req.originalMethod;
+  return typeof sent === 'string' && !SAFE_METHODS.has(sent) ? sent : (req.method ?? '');
+}
+
+/**
  * Whether a browser page of another origin sent the request, whatever its method: a WebSocket
  * handshake is a GET whose connection the page then reads and writes (cross-site WebSocket
  * hijacking), so it is judged as an unsafe request is.

@@ -55,6 +55,8 @@ export class RequestSession implements SessionOwner {
   /** What `validate` threw: the cookie stays. */
   #failure: unknown;
   #failureTaken = false;
+  /** The request was refused by the cross-origin check: nothing it did reaches the cookie. */
+  #refused = false;
   /** The version a write failed at (too large, bad request options): a later change retries. */
   #failedVersion: number | undefined;
   #headersSent = false;
@@ -124,6 +126,15 @@ export class RequestSession implements SessionOwner {
       this.#adopt({});
     }
     return this.#failure;
+  }
+
+  /**
+   * The request was refused (a cross-origin request with an unsafe method): what middleware
+   * or hooks before the check did to the session (a login by a strategy run as middleware) and
+   * whatever runs after is not written, as if the request had never reached the app.
+   */
+  refuseWrites(): void {
+    this.#refused = true;
   }
 
   get isNew(): boolean {
@@ -212,7 +223,7 @@ export class RequestSession implements SessionOwner {
    */
   prepare(): void {
     const failed = this.#failure !== undefined || this.#failedVersion !== undefined;
-    if (failed || this.res.headersSent) return;
+    if (failed || this.#refused || this.res.headersSent) return;
     const version = this.#version;
     const lines = this.#linesOrFail();
     this.#prepared = { version, lines, json: this.#linesJson, options: this.#optionsNow() };
@@ -327,11 +338,15 @@ export class RequestSession implements SessionOwner {
     try {
       // A failed validation keeps the cookie. After a failed write, only a change made since (an
       // exception filter ending or trimming the session) is tried again.
-      if (this.#failure !== undefined || this.#version === this.#failedVersion) return;
+      if (this.#refused || this.#failure !== undefined || this.#version === this.#failedVersion)
+        return;
       const prepared = this.#prepared;
       const lines =
         prepared && this.#preparedStillHolds(prepared) ? prepared.lines : this.#linesOrFail();
       if (lines.length === 0) return;
+      // A cross-origin request with an unsafe method that failed (the root module's own guards
+      // run before the cross-origin check, and may refuse it first) writes nothing either.
+      if (this.res.statusCode >= 400 && this.runtime.refusesCrossOrigin(this.req)) return;
       const { overwrite } = this.#options ?? this.runtime.requestDefaults;
       appendSetCookies(this.res, lines, overwrite);
       markPrivate(this.res);

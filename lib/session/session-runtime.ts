@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { MAX_CHUNKS } from '../cookie/chunks.js';
+import { crossOriginRefusal, judgedMethod } from '../cookie/cross-origin.js';
 import type { LegacyCookie } from '../legacy/legacy-cookie.js';
 import type { CookieSessionOptions } from '../options/cookie-session-options.interface.js';
 import { resolveOptions, type ResolvedOptions } from '../options/resolve-options.js';
@@ -130,6 +131,15 @@ export class SessionRuntime {
       if (present.length > 0) replaced.push({ names: present, scope });
     }
     return replaced;
+  }
+
+  /** Whether the cross-origin check refuses `req` (by its method and headers alone). */
+  refusesCrossOrigin(req: IncomingMessage): boolean {
+    const policy = this.options.csrf;
+    return (
+      policy !== undefined &&
+      crossOriginRefusal(judgedMethod(req), req.headers, policy) !== undefined
+    );
   }
 
   /** The data of a replaced library's cookie the request carried, while such cookies are read. */

@@ -1,4 +1,20 @@
-import { Controller, Delete, Get, Patch, Post, Put, type INestApplication } from '@nestjs/common';
+import {
+  Controller,
+  HttpException,
+  Injectable,
+  type CanActivate,
+  type ExecutionContext,
+  Delete,
+  Get,
+  Module,
+  Patch,
+  Post,
+  Put,
+  type INestApplication,
+  type MiddlewareConsumer,
+  type NestModule,
+} from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import request from 'supertest';
 import {
   CookieSessionOptionsError,
@@ -60,6 +76,41 @@ class OAuthCallbackController {
   }
 }
 
+/**
+ * A login done by middleware before the routes, as `passport.authenticate()` applied with
+ * Nest's MiddlewareConsumer does it: the session is changed before the cross-origin check runs.
+ */
+@Controller('login')
+class LoginController {
+  @Post()
+  login() {
+    reached.push('login');
+    return { ok: true };
+  }
+}
+
+@Module({ controllers: [LoginController] })
+class MiddlewareLoginModule implements NestModule {
+  configure(consumer: MiddlewareConsumer) {
+    consumer
+      .apply((req: any, _res: unknown, next: () => void) => {
+        req.session.user = 'attacker';
+        next();
+      })
+      .forRoutes('login');
+  }
+}
+
+/** One of the root module's own global guards, which run before the cross-origin check. */
+@Injectable()
+class ThrottleGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    const req = context.switchToHttp().getRequest<{ headers: Record<string, unknown> }>();
+    if (req.headers['x-throttle'] !== undefined) throw new HttpException('Too Many Requests', 429);
+    return true;
+  }
+}
+
 type Headers = Record<string, string>;
 type Method = 'get' | 'head' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -109,7 +160,9 @@ async function appWith(
 ): Promise<INestApplication> {
   return createApp(platform, {
     session,
+    imports: [MiddlewareLoginModule],
     controllers: [TransferController, OAuthCallbackController],
+    providers: [{ provide: APP_GUARD, useClass: ThrottleGuard }],
   });
 }
 
@@ -168,6 +221,38 @@ describe.each(PLATFORMS)('cross-origin request protection on %s', (platform) => 
       expect(reached).toEqual(['read']);
     },
   );
+
+  it('writes nothing of a refused request, not even what middleware before the check did (login CSRF)', async () => {
+    const refused = await send(app, 'post', '/login', {
+      'Sec-Fetch-Site': 'cross-site',
+      Origin: EVIL,
+    });
+    expectRefused(refused, 'Sec-Fetch-Site: cross-site');
+    expect(refused.headers['set-cookie']).toBeUndefined();
+    expect(reached).toEqual([]);
+
+    const allowed = await send(app, 'post', '/login', { 'Sec-Fetch-Site': 'same-origin' });
+    expect(allowed.status).toBe(201);
+    expect(allowed.headers['set-cookie']).toHaveLength(1);
+  });
+
+  it("writes nothing of a cross-site request the root module's own guard refused first", async () => {
+    const refused = await send(app, 'post', '/login', {
+      'Sec-Fetch-Site': 'cross-site',
+      Origin: EVIL,
+      'X-Throttle': '1',
+    });
+    expect(refused.status).toBe(429);
+    expect(refused.headers['set-cookie']).toBeUndefined();
+
+    // The same refusal of a same-origin request is the app's own: its session is written.
+    const sameOrigin = await send(app, 'post', '/login', {
+      'Sec-Fetch-Site': 'same-origin',
+      'X-Throttle': '1',
+    });
+    expect(sameOrigin.status).toBe(429);
+    expect(sameOrigin.headers['set-cookie']).toHaveLength(1);
+  });
 
   it('lets cross-site requests reach a handler marked @CsrfExempt()', async () => {
     const res = await send(app, 'post', '/transfer/webhook', {
@@ -254,5 +339,43 @@ describe.each(PLATFORMS)('cross-origin request protection on %s', (platform) => 
     expect((error as Error).message).toContain(
       'must be an origin such as "https://app.example.com"',
     );
+  });
+});
+
+describe('cross-origin request protection behind method-override middleware, on express', () => {
+  let app: INestApplication;
+  beforeAll(async () => {
+    app = await createApp('express', {
+      controllers: [TransferController],
+      // What method-override does with `?_method=`: the form's POST is routed as the method named.
+      configure: (a) =>
+        a.use((req: any, _res: unknown, next: () => void) => {
+          const named = /[?&]_method=(\w+)/.exec(req.url)?.[1];
+          if (req.method === 'POST' && named) {
+            req.originalMethod = req.method;
+            req.method = named;
+          }
+          next();
+        }),
+    });
+  });
+  afterAll(() => app?.close());
+  beforeEach(() => {
+    reached.length = 0;
+  });
+
+  it('judges the POST a cross-site form sent, not the GET it is routed as', async () => {
+    const res = await send(app, 'post', '/transfer?_method=GET', {
+      'Sec-Fetch-Site': 'cross-site',
+      Origin: EVIL,
+    });
+    expectRefused(res, 'Sec-Fetch-Site: cross-site');
+    expect(reached).toEqual([]);
+
+    const sameOrigin = await send(app, 'post', '/transfer?_method=GET', {
+      'Sec-Fetch-Site': 'same-origin',
+    });
+    expect(sameOrigin.status).toBe(200);
+    expect(reached).toEqual(['read']);
   });
 });

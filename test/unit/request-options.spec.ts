@@ -115,7 +115,10 @@ describe('request options', () => {
       const expires = new Date(Date.now() + 60_000);
       for (const maxAge of [undefined, null])
         expect(() =>
-          checkRequestOptions({ ...base, maxAge, expires } as SessionRequestOptions, base),
+          checkRequestOptions(
+            { ...base, maxAge, expires } as unknown as SessionRequestOptions,
+            base,
+          ),
         ).not.toThrow();
     });
 
