@@ -96,7 +96,9 @@ function nameOf(line: string): string {
 /**
  * Keeps shared caches (CDNs, proxies) from storing a response that sets a session cookie and
  * serving it to others: `Cache-Control: private`, unless the application already said
- * `private` or `no-store`; a `public` directive is dropped.
+ * `private`, `no-store` or `private="…"` naming `Set-Cookie`; a `public` directive is dropped.
+ * A `private="…"` naming other fields only keeps those from shared caches (RFC 9111), so it
+ * gets `private` beside it.
  */
 export function markPrivate(res: ServerResponse): void {
   const current = res.getHeader('cache-control');
@@ -105,7 +107,12 @@ export function markPrivate(res: ServerResponse): void {
     return;
   }
   const text = String(current);
-  if (/(?:^|[\s,])(?:private|no-store)(?:$|[\s,=])/i.test(text)) return;
+  if (/(?:^|[\s,])(?:private|no-store)(?:$|[\s,])/i.test(text)) return;
+  const fields = /(?:^|[\s,])private\s*=\s*(?:"([^"]*)"|([^\s,]*))/i.exec(text);
+  const namesSetCookie = (fields?.[1] ?? fields?.[2] ?? '')
+    .split(',')
+    .some((field) => field.trim().toLowerCase() === 'set-cookie');
+  if (namesSetCookie) return;
   const others = text
     .split(',')
     .map((directive) => directive.trim())

@@ -135,6 +135,11 @@ describe('markPrivate', () => {
     ['private', 'private'],
     ['no-store', 'no-store'],
     ['private="set-cookie"', 'private="set-cookie"'],
+    ['private="X-Internal, Set-Cookie"', 'private="X-Internal, Set-Cookie"'],
+    ['private=set-cookie', 'private=set-cookie'],
+    // Naming other fields keeps only those from shared caches: the Set-Cookie would be stored.
+    ['public, max-age=600, private="x-internal"', 'private, max-age=600, private="x-internal"'],
+    ['private="x-set-cookie"', 'private, private="x-set-cookie"'],
     ['max-age=0, No-Store', 'max-age=0, No-Store'],
   ])('turns Cache-Control %p into %p', (before, after) => {
     const res = response();
