@@ -22,6 +22,8 @@ export const SESSION_MEMBERS: ReadonlySet<string> = new Set([
   'save',
 ]);
 
+const PROTO = '__proto__';
+
 function refuse(key: string): never {
   throw new TypeError(
     `"${key}" is a member of the session object and cannot hold data: store it under another key`,
@@ -70,6 +72,9 @@ class SessionHandler implements ProxyHandler<Record<string, unknown>> {
   }
 
   set(target: Record<string, unknown>, key: string | symbol, value: unknown): boolean {
+    // Assigning `__proto__` would replace the data's prototype (a request body merged with
+    // `Object.assign` could make every key appear set): it is not data, and is dropped.
+    if (key === PROTO) return true;
     if (typeof key === 'string') {
       if (SESSION_MEMBERS.has(key)) refuse(key);
       this.owner.changed(key, target);
@@ -106,6 +111,9 @@ class SessionHandler implements ProxyHandler<Record<string, unknown>> {
  */
 export function createSessionObject(data: Record<string, unknown>, owner: SessionOwner): Session {
   for (const key of SESSION_MEMBERS) if (Object.hasOwn(data, key)) delete data[key];
+  // An own `__proto__` key (JSON.parse makes one) would set the prototype of any object the
+  // session is later copied into with `Object.assign`.
+  if (Object.hasOwn(data, PROTO)) delete data[PROTO];
   return new Proxy(data, new SessionHandler(owner)) as Session;
 }
 

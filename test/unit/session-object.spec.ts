@@ -129,6 +129,24 @@ describe('session object', () => {
     expect(typeof session.save).toBe('function');
   });
 
+  it('drops a __proto__ merged into it: a request body cannot change its prototype', () => {
+    const { session, owner } = sessionWith({ theme: 'light' });
+    const body = JSON.parse('{"__proto__": {"role": "admin"}, "theme": "dark"}');
+    Object.assign(session, body);
+    expect((session as Record<string, unknown>).role).toBeUndefined();
+    expect('role' in session).toBe(false);
+    expect(Object.getPrototypeOf(session)).toBe(Object.prototype);
+    expect(JSON.stringify(session)).toBe('{"theme":"dark"}');
+    expect(owner.changes).toEqual(['theme']);
+  });
+
+  it('drops an own __proto__ key of the data it is created over', () => {
+    const { session } = sessionWith(JSON.parse('{"__proto__": {"role": "admin"}, "a": 1}'));
+    expect(Object.hasOwn(session, '__proto__')).toBe(false);
+    expect(Object.getPrototypeOf(Object.assign({}, session))).toBe(Object.prototype);
+    expect(JSON.stringify(session)).toBe('{"a":1}');
+  });
+
   it('copyData gives a fresh object of the own enumerable data', () => {
     const source = { a: 1, nested: { b: 2 } };
     Object.defineProperty(source, 'hidden', { value: 3, enumerable: false });
