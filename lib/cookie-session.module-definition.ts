@@ -17,10 +17,6 @@ export const {
 } = new ConfigurableModuleBuilder<CookieSessionOptions>({ moduleName: 'CookieSession' })
   .setClassMethodName('forRoot')
   .setFactoryMethodName('createCookieSessionOptions')
-  .setExtras({ isGlobal: true }, (definition, extras) => ({
-    ...definition,
-    global: extras.isGlobal,
-  }))
   .build();
 
 /** The options of `CookieSessionModule.forRootAsync()`: `imports`, `inject`, `useFactory`, `useClass`, `useExisting`. */

@@ -1,5 +1,6 @@
 import {
   Inject,
+  Logger,
   Module,
   Optional,
   type DynamicModule,
@@ -31,7 +32,8 @@ import { SessionService } from './session.service.js';
 const MODULE_PROVIDERS: Provider[] = [
   {
     provide: SessionRuntime,
-    useFactory: (options: CookieSessionOptions) => new SessionRuntime(options),
+    useFactory: (options: CookieSessionOptions) =>
+      new SessionRuntime(options, new Logger('CookieSession')),
     inject: [COOKIE_SESSION_OPTIONS],
   },
   SessionService,
@@ -131,6 +133,8 @@ function withModuleProviders(definition: DynamicModule): DynamicModule {
   });
   return {
     ...definition,
+    // Global: SessionService and the options are injectable in every module.
+    global: true,
     providers: [...providers, ...MODULE_PROVIDERS],
     exports: [...(definition.exports ?? []), ...MODULE_EXPORTS],
   };

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * Checks that lib/ reads top to bottom: each folder imports only the folders below it, and no
- * file is part of an import cycle. Exits 1 with the offending imports listed.
+ * Checks that lib/ reads top to bottom: each folder imports only the folders below it, the
+ * folders below platform/ import no NestJS package, and no file is part of an import cycle.
+ * Exits 1 with the offending imports listed.
  *
  *   errors.ts → crypto/ → cookie/, legacy/ → options/ → session/ → platform/ → the Nest surface (lib/*.ts)
  */
@@ -32,12 +33,17 @@ const graph = new Map();
 const problems = [];
 for (const file of files) {
   const source = readFileSync(file, 'utf8');
-  const targets = [...source.matchAll(/(?:from|import)\s+'(\.{1,2}\/[^']+)'/g)].map((m) =>
-    path.resolve(path.dirname(file), m[1].replace(/\.js$/, '.ts')),
+  // Static imports and exports, side-effect imports and dynamic import(), either quote.
+  const specifiers = /(?:from|import)\s*\(?\s*(['"])(\.{1,2}\/[^'"]+)\1/g;
+  const targets = [...source.matchAll(specifiers)].map((m) =>
+    path.resolve(path.dirname(file), m[2].replace(/\.js$/, '.ts')),
   );
   graph.set(file, targets);
   const from = layerOf(file);
   if (!(from in RANK)) problems.push(`${path.relative(LIB, file)}: folder "${from}" has no layer`);
+  // Below the platform layer the library knows no framework: Nest is reached from above.
+  if (RANK[from] < RANK.platform && /(?:from|import)\s*\(?\s*['"]@nestjs\//.test(source))
+    problems.push(`${path.relative(LIB, file)} (${from}) imports NestJS, which only platform/ and above may`);
   for (const target of targets) {
     const to = layerOf(target);
     const upward = RANK[to] > RANK[from];

@@ -24,7 +24,7 @@ export const MIN_SECRET_LENGTH = 32;
  * milliseconds (until the year 10889): a longer lifetime could not be sealed at all.
  */
 export const MAX_DURATION = 100 * 365.25 * 86_400_000;
-const GENERATE =
+export const GENERATE =
   "Generate one with: node -e \"console.log(require('crypto').randomBytes(32).toString('base64url'))\"";
 
 type Rule = (value: unknown, option: string) => void;
@@ -166,6 +166,7 @@ const RETIRED: Record<string, string> = {
   cookie: 'cookie attributes (maxAge, path, domain, secure, …) are top-level options here',
   store: 'the session lives in the cookie itself: there is no store; remove it',
   resave: 'not needed: a session is written when it changed or is renewed; remove it',
+  isGlobal: 'forRoot() always registers a global module; remove it',
 };
 
 /** The hint for an unknown option: a known spelling in another case, or a retired option. */

@@ -1,4 +1,3 @@
-import { Logger } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { MAX_CHUNKS } from '../cookie/chunks.js';
 import { crossOriginRefusal, judgedMethod } from '../cookie/cross-origin.js';
@@ -15,7 +14,12 @@ import type { SessionRequestOptions } from '../options/cookie-session-options.in
 import { attributesOf, requestDefaultsOf } from './request-options.js';
 import type { CookieAttributes } from '../cookie/set-cookie.js';
 
-type Log = Pick<Logger, 'warn' | 'error' | 'log'>;
+/** Where the runtime says what the application should know (Nest's `Logger` in the module). */
+export interface SessionLog {
+  log(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
 
 type LostChange = 'late' | 'replaced' | 'answered';
 
@@ -39,7 +43,7 @@ const LOST_BECAUSE: Record<LostChange, string> = {
 const NONE_REPLACED: readonly ReplacedCookies[] = Object.freeze([]);
 
 /** How many kinds of lost changes are reported before the rest are not. */
-const LATE_CHANGE_REPORTS = 100;
+const LOST_CHANGE_REPORTS = 100;
 
 /**
  * What every request of one application shares: the validated options (no secrets in them), the
@@ -50,7 +54,7 @@ export class SessionRuntime {
   readonly sealer: SessionSealer;
   /** What `request.sessionOptions` starts as: the module's options a request may change. */
   readonly requestDefaults: Readonly<SessionRequestOptions>;
-  readonly log: Log;
+  readonly log: SessionLog;
   /** The module's cookie attributes, without and with `Secure`: one object each, reused. */
   readonly #attributes: readonly [CookieAttributes, CookieAttributes];
   readonly #legacyNames: ReadonlySet<string>;
@@ -59,11 +63,11 @@ export class SessionRuntime {
   #futureSealSaid = false;
   #adoptedTooLargeSaid = false;
   #legacyUnreadSaid = false;
-  readonly #lateChangesSaid = new Set<string>();
-  #lateChangesCapSaid = false;
+  readonly #lostChangesSaid = new Set<string>();
+  #lostChangesCapSaid = false;
 
   /** @throws CookieSessionOptionsError when the options are invalid. */
-  constructor(input: CookieSessionOptions, log: Log = new Logger('CookieSession')) {
+  constructor(input: CookieSessionOptions, log: SessionLog) {
     const { options, secrets } = resolveOptions(input);
     this.options = options;
     this.sealer = new SessionSealer(secrets, options, new RecentSeals(), () =>
@@ -229,17 +233,17 @@ export class SessionRuntime {
    */
   warnLostChange(req: IncomingMessage, what: string, why: LostChange): void {
     const said = `${why} ${what}`;
-    if (this.#lateChangesSaid.has(said)) return;
-    if (this.#lateChangesSaid.size >= LATE_CHANGE_REPORTS) {
-      if (!this.#lateChangesCapSaid) {
-        this.#lateChangesCapSaid = true;
+    if (this.#lostChangesSaid.has(said)) return;
+    if (this.#lostChangesSaid.size >= LOST_CHANGE_REPORTS) {
+      if (!this.#lostChangesCapSaid) {
+        this.#lostChangesCapSaid = true;
         this.log.warn(
-          `${LATE_CHANGE_REPORTS} kinds of lost session changes were reported; further ones are not. Said once.`,
+          `${LOST_CHANGE_REPORTS} kinds of lost session changes were reported; further ones are not. Said once.`,
         );
       }
       return;
     }
-    this.#lateChangesSaid.add(said);
+    this.#lostChangesSaid.add(said);
     const route = `${req.method ?? '?'} ${(req.url ?? '').split('?', 1)[0]}`;
     this.log.warn(`${what} on ${quote(route)} ${LOST_BECAUSE[why]}`);
   }

@@ -175,6 +175,7 @@ describe.each(PLATFORMS)('CookieSessionModule, on %s', (platform) => {
     [{ secret: SECRET, maxChunks: 4 }, 'maxChunks', /431/],
     [{ secret: 'a'.repeat(48) }, 'secret', /guess/i],
     [{ secret: SECRET, signed: true }, 'signed', /authenticated/],
+    [{ secret: SECRET, isGlobal: false }, 'isGlobal', /always registers a global module/],
   ])('fails the boot for %j naming the option', async (options, option, hint) => {
     const error = await createApp(platform, {
       session: options as Partial<CookieSessionOptions>,
