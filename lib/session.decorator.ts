@@ -14,6 +14,11 @@ import type { SessionData, SessionObject } from './session/session-data.interfac
  */
 export type Session<T extends object = SessionData> = SessionObject<T>;
 
+/** The decorator's signature, spelled out so that the published types compile on NestJS 11 and 12. */
+type SessionDecorator = (
+  ...dataOrPipes: (string | PipeTransform | Type<PipeTransform> | undefined)[]
+) => ParameterDecorator;
+
 /**
  * The request's session (`@Session() session`) or one of its values (`@Session('userId')`).
  * Import it from 'nest-cookie-session': `@nestjs/common` has a `Session` decorator too, which
@@ -27,11 +32,6 @@ export type Session<T extends object = SessionData> = SessionObject<T>;
  *   return { views: session.views };
  * }
  */
-/** The decorator's signature, spelled out so that the published types compile on NestJS 11 and 12. */
-type SessionDecorator = (
-  ...dataOrPipes: (string | PipeTransform | Type<PipeTransform> | undefined)[]
-) => ParameterDecorator;
-
 export const Session: SessionDecorator = createParamDecorator(
   (key: string | undefined, context: ExecutionContext) => {
     const session = sessionOf(rawRequestOfContext(context)).current;

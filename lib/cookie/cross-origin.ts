@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { hostHeader } from './request-security.js';
+import { firstHeaderValue, hostHeader } from './request-security.js';
 
 /**
  * Token-free protection against cross-site request forgery, judged as Go's
@@ -38,6 +38,8 @@ export function normalizeOrigin(value: string): string | undefined {
   } catch {
     return undefined;
   }
+  // The shape above already excludes what follows; checked again on the parsed URL, so that a
+  // parser that reads the text differently from the pattern cannot let an odd origin through.
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
   if (url.username || url.password || url.search || url.hash || url.pathname !== '/') {
     return undefined;
@@ -65,9 +67,7 @@ function requestAuthority(headers: IncomingHttpHeaders, trustProxy: boolean): st
   let host = single(hostHeader(headers));
   if (trustProxy) {
     // A proxy may append to the header: the first value is the host the browser asked for.
-    const forwarded = headers['x-forwarded-host'];
-    const value = Array.isArray(forwarded) ? forwarded[0] : forwarded;
-    const first = typeof value === 'string' ? value.split(',', 1)[0].trim() : '';
+    const first = firstHeaderValue(headers['x-forwarded-host']);
     if (first) host = first;
   }
   const origin = host === undefined ? undefined : normalizeOrigin(`http://${host}`);

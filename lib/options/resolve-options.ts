@@ -10,7 +10,7 @@ import type {
   ValidateSession,
 } from './cookie-session-options.interface.js';
 import { withSecrets } from './options-without-secrets.js';
-import { OPTION_RULES, describe, fail, hintFor } from './option-rules.js';
+import { GENERATE, OPTION_RULES, describe, fail, hintFor } from './option-rules.js';
 
 /** Options after validation, every default filled in, the secrets taken out. */
 export interface ResolvedOptions extends Readonly<SessionRequestOptions> {
@@ -135,13 +135,9 @@ function secretsOf(input: CookieSessionOptions): readonly (string | Buffer)[] {
       fail('keys', 'holds the same secret twice: remove the duplicate');
     return [...keys];
   }
-  if (secret === undefined)
-    fail('secret', `is required (or "keys" for a key ring). ${GENERATE_HINT}`);
+  if (secret === undefined) fail('secret', `is required (or "keys" for a key ring). ${GENERATE}`);
   return [secret];
 }
-
-export const GENERATE_HINT =
-  "Generate one with: node -e \"console.log(require('crypto').randomBytes(32).toString('base64url'))\"";
 
 function checkExpires(expires: Date | undefined): void {
   if (expires === undefined) return;

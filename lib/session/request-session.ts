@@ -22,9 +22,7 @@ interface Prepared {
 }
 
 /** The session that came in: a seal that opened, or a replaced library's cookie adopted. */
-interface Incoming extends Omit<OpenedSession, 'issuedAt' | 'expiresAt'> {
-  readonly issuedAt: number;
-  readonly expiresAt: number;
+interface Incoming extends OpenedSession {
   /** Adopted from a replaced library's cookie (which every writing response expires). */
   readonly adopted?: true;
 }
@@ -219,7 +217,9 @@ export class RequestSession implements SessionOwner {
   /**
    * Seals the session now, while the request can still fail with a proper 500, and keeps the
    * result for the moment headers are written.
-   * @throws SessionTooLargeError (the client's cookie is then left as it was).
+   * @throws SessionTooLargeError, CookieSessionOptionsError (this request's options break a
+   * rule, or a fixed `expires` has passed) or TypeError (data JSON cannot hold: a BigInt, a
+   * cycle); the client's cookie is then left as it was.
    */
   prepare(): void {
     const failed = this.#failure !== undefined || this.#failedVersion !== undefined;

@@ -2,12 +2,13 @@ import type { CookieSessionOptions } from '../options/cookie-session-options.int
 import { resolveOptions } from '../options/resolve-options.js';
 import { SessionSealer, newSessionTimes, toJson } from './session-sealer.js';
 
-/** What a codec needs: the module's option names, so the module's options can be passed as they are. */
-export type SessionCodecOptions = Pick<
-  CookieSessionOptions,
-  'secret' | 'keys' | 'name' | 'maxAge' | 'timeout' | 'absoluteTimeout' | 'maxChunks'
-> &
-  Partial<CookieSessionOptions>;
+/**
+ * A codec's options are the module's, so that the module's can be passed as they are. It reads
+ * `secret` or `keys`, `name`, `maxAge` (or `timeout`), `absoluteTimeout`, `maxChunks` and
+ * `expires` (and `secure`, `path` and `domain` for the default name); the others are checked
+ * and ignored.
+ */
+export type SessionCodecOptions = Partial<CookieSessionOptions>;
 
 /**
  * Seals session data into a cookie value and opens it again, exactly as the module does:

@@ -117,7 +117,7 @@ export function createSessionObject(data: Record<string, unknown>, owner: Sessio
   return new Proxy(data, new SessionHandler(owner)) as Session;
 }
 
-/** The own enumerable data of `value`, as a fresh object without member names. */
+/** The own enumerable data of `value`, as a fresh object (`createSessionObject` drops member names). */
 export function copyData(value: object): Record<string, unknown> {
   return { ...(value as Record<string, unknown>) };
 }
