@@ -3,8 +3,8 @@ import type { TLSSocket } from 'node:tls';
 
 /** The first value of a header that may be repeated or a comma-separated list. */
 export function firstHeaderValue(value: string | string[] | undefined): string | undefined {
-  const first = Array.isArray(value) ? value[0] : value;
-  return first?.split(',', 1)[0].trim();
+  const first: unknown = Array.isArray(value) ? value[0] : value;
+  return typeof first === 'string' ? first.split(',', 1)[0].trim() : undefined;
 }
 
 /**
